@@ -1,0 +1,9 @@
+from django.urls import path
+
+from ankommen.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", views.schema, name="schema"),
+    path("v1/me/", views.me, name="me"),
+]

@@ -1,0 +1,27 @@
+"""Load the demo network. Idempotent: a second run changes nothing.
+
+Each app that has demo data exposes ``demo.seed(...)``; they run in dependency order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django_scopes import scopes_disabled
+
+from ankommen.network import demo as network_demo
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo network (Münster). Safe to run repeatedly."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with scopes_disabled():
+            demo = network_demo.seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo network '{demo.network.name}' ready: {len(demo.organisations)} organisations, "
+                f"{len(demo.memberships)} demo logins (password: {network_demo.DEMO_PASSWORD})."
+            )
+        )

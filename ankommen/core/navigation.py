@@ -1,0 +1,30 @@
+"""The main navigation, as data: each entry shows only to memberships holding its permission.
+
+Apps append their entries here (one line each); the permission-matrix test
+makes sure every linked page actually answers for those who see the link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Promise | str
+    permission: str | None  # None: every member
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("core:home", _("Start"), None),
+    NavItem("network:directory", _("Partners"), "network.view_directory"),
+    NavItem("network:members", _("Users and roles"), "network.view_members"),
+    NavItem("audit:log", _("Audit log"), "audit.view_log"),
+    NavItem("audit:processing", _("Records of processing"), "audit.view_processing_records"),
+    NavItem("jobs:list", _("Background jobs"), "jobs.view_own"),
+    NavItem("core:status", _("System status"), "platform.view_status"),
+]

@@ -1,0 +1,58 @@
+"""Expectations for the permission-matrix test: every URL × every persona.
+
+Each app lists its URLs in ``<app>/tests/matrix.py`` as ``MATRIX = {url_name: Expect(...)}``.
+``tests/test_permission_matrix.py`` fails for a URL without an entry and for an entry
+without a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ankommen.testing.personas import STAFF_PERSONAS, World
+
+ALL_STAFF: frozenset[str] = frozenset(STAFF_PERSONAS)
+EVERYONE: frozenset[str] = frozenset({"anonymous", "no_membership", *STAFF_PERSONAS})
+
+
+@dataclass(frozen=True)
+class Expect:
+    allowed: Iterable[str]
+    ok: int = 200
+    denied: int = 403  # staff persona of the same network without the right
+    outsider: int | None = None  # member of another network; defaults to `denied`
+    anonymous: int = 302  # redirected to the login page (401 for the API)
+    no_membership: int = 403
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] | None = None
+    data: Callable[[World], dict[str, Any]] | None = None
+    overrides: dict[str, int] = field(default_factory=dict)
+
+    def status_for(self, persona: str) -> int:
+        if persona in self.overrides:
+            return self.overrides[persona]
+        if persona in set(self.allowed):
+            return self.ok
+        if persona == "anonymous":
+            return self.anonymous
+        if persona == "no_membership":
+            return self.no_membership
+        if persona == "outsider" and self.outsider is not None:
+            return self.outsider
+        return self.denied
+
+
+def staff_with(*personas: str) -> frozenset[str]:
+    unknown = set(personas) - ALL_STAFF
+    if unknown:
+        raise ValueError(f"Unknown personas {sorted(unknown)}")
+    return frozenset(personas)
+
+
+def staff_except(*personas: str) -> frozenset[str]:
+    unknown = set(personas) - ALL_STAFF
+    if unknown:
+        raise ValueError(f"Unknown personas {sorted(unknown)}")
+    return ALL_STAFF - set(personas)

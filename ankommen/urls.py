@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from ankommen.core import views as core_views
+
+urlpatterns = [
+    path("", include("ankommen.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("ankommen.accounts.urls")),
+    path("network/", include("ankommen.network.urls")),
+    path("audit/", include("ankommen.audit.urls")),
+    path("jobs/", include("ankommen.jobs.urls")),
+    path("api/", include("ankommen.api.urls")),
+]
+
+handler403 = "ankommen.core.views.permission_denied"
+handler404 = "ankommen.core.views.page_not_found"
