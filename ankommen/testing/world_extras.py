@@ -1,7 +1,8 @@
 """Objects that permission tests act on, added to the standard world.
 
-Apps append a function to ``EXTRAS``; each takes the world and stores what it
-creates in ``world.extra`` (e.g. a job of the coordinator, a participant of org A).
+Each app may define ``EXTRAS = [function, ...]`` in its ``tests/matrix.py``; each
+function takes the world and stores what it creates in ``world.extra`` (e.g. a job
+of the coordinator, a participant of org A).
 Functions that create personal data also add the identifying strings to
 ``world.extra["pii_markers"]`` so the no-personal-data tests can look for them.
 """
@@ -9,7 +10,9 @@ Functions that create personal data also add the identifying strings to
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
+from django.apps import apps
 from django_scopes import scope
 
 from ankommen.testing.personas import World
@@ -24,7 +27,17 @@ def _job(world: World) -> None:
     )
 
 
-EXTRAS: list[Callable[[World], None]] = [_job]
+def all_extras() -> list[Callable[[World], None]]:
+    extras: list[Callable[[World], None]] = [_job]
+    for config in apps.get_app_configs():
+        if not config.name.startswith("ankommen."):
+            continue
+        try:
+            module = import_module(f"{config.name}.tests.matrix")
+        except ModuleNotFoundError:
+            continue
+        extras.extend(getattr(module, "EXTRAS", []))
+    return extras
 
 
 def enrich_world(world: World) -> None:
@@ -32,6 +45,6 @@ def enrich_world(world: World) -> None:
         return
     with scope(network=world.network.pk):
         world.extra.setdefault("pii_markers", [])
-        for extra in EXTRAS:
+        for extra in all_extras():
             extra(world)
     world.extra["_enriched"] = True
