@@ -37,7 +37,12 @@ run: demo
 	@echo "ankommen: http://127.0.0.1:8000  (demo logins in README.md; Ctrl-C stops web and worker)"
 	$(VENV)/bin/honcho -f Procfile.dev start
 
-test: setup
+# Development-only npm tools (axe-core for the accessibility checks of the browser tests).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	else echo "NOTICE: npm missing - accessibility checks of the browser tests will be skipped"; fi
+
+test: setup node_modules/.package-lock.json
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -6,4 +6,6 @@ app_name = "api"
 urlpatterns = [
     path("schema/", views.schema, name="schema"),
     path("v1/me/", views.me, name="me"),
+    path("v1/organisations/", views.organisations, name="organisations"),
+    path("v1/organisations/<int:organisation_id>/", views.organisation, name="organisation"),
 ]

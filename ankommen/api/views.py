@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ankommen.network.access import requires
+from ankommen.api.serializers import OrganisationSerializer
+from ankommen.network.access import get_organisation_for, requires
+from ankommen.network.models import Organisation
 
 
 class MembershipSerializer(serializers.Serializer):
@@ -46,5 +51,29 @@ class MeView(APIView):
         )
 
 
+class OrganisationList(generics.ListAPIView[Organisation]):
+    """The active partner organisations of the caller's network."""
+
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        actor = self.request._request.membership  # type: ignore[attr-defined]
+        return Organisation.objects.filter(network=actor.network_id, is_active=True).order_by("name")
+
+
+class OrganisationDetail(generics.RetrieveAPIView[Organisation]):
+    """One partner organisation; organisations of other networks answer 404."""
+
+    serializer_class = OrganisationSerializer
+
+    def get_object(self) -> Organisation:
+        return get_organisation_for(self.request._request.membership, self.kwargs["organisation_id"])  # type: ignore[attr-defined]
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+organisations = requires("network.view_directory")(OrganisationList.as_view())
+organisation = requires("network.view_directory")(OrganisationDetail.as_view())
 me = requires("api.use")(MeView.as_view())
 schema = requires("api.use")(SpectacularAPIView.as_view())
