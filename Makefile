@@ -33,6 +33,7 @@ demo: migrate
 	$(MANAGE) seed_demo
 
 run: export ANKOMMEN_ENV = development
+run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 run: demo
 	@echo "ankommen: http://127.0.0.1:8000  (demo logins in README.md; Ctrl-C stops web and worker)"
 	$(VENV)/bin/honcho -f Procfile.dev start
