@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ankommen.audit.context.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ankommen.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,6 +143,8 @@ OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "ankommen"
 # Fresh re-authentication ("sudo mode") before exports, erasure and role changes.
 SUDO_MODE_SECONDS = env_int("SUDO_MODE_SECONDS", 10 * 60, minimum=60)
+# Invitations to join the network (one-time link by e-mail) expire after this many days.
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 
 # Throttling and temporary lockout after repeated failed logins (django-axes).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -151,6 +154,23 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ankommen.accounts.views.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# E-mail logins are case-insensitive: count "Alice@…" and "alice@…" as one (ankommen/accounts/lockout.py).
+AXES_USERNAME_CALLABLE = "ankommen.accounts.lockout.username_for_axes"
+# Axes' log lines and stored form data must not carry e-mail addresses, passwords or codes.
+AXES_CLIENT_STR_CALLABLE = "ankommen.accounts.lockout.client_str_for_axes"
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "code",
+    "csrfmiddlewaretoken",
+]
+# Successful logins are in the audit log already; axes' own access log would keep them forever.
+AXES_DISABLE_ACCESS_LOG = True
+# A password-reset link is valid for this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * env_int("PASSWORD_RESET_MINUTES", 60, minimum=5)
 
 # Sessions expire after inactivity (every request renews the expiry).
 SESSION_COOKIE_AGE = 60 * env_int("SESSION_IDLE_MINUTES", 30, minimum=1)

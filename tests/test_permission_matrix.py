@@ -6,6 +6,7 @@ page can be added without deciding who may see it.
 
 from __future__ import annotations
 
+import time
 from importlib import import_module
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ankommen.accounts.sudo import SUDO_SESSION_KEY
 from ankommen.testing.matrix import Expect
 from ankommen.testing.personas import PERSONAS, World
 from ankommen.testing.world_extras import enrich_world
@@ -67,6 +69,10 @@ def test_permission_matrix(world: World, url_name: str, persona: str) -> None:
     kwargs: dict[str, Any] = expect.kwargs(world) if expect.kwargs else {}
     url = reverse(url_name, kwargs=kwargs)
     client = world.client_for(persona)
+    if expect.sudo:
+        session = client.session
+        session[SUDO_SESSION_KEY] = time.time() + 600
+        session.save()
     data = expect.data(world) if expect.data else {}
     response = getattr(client, expect.method)(url, data)
     assert response.status_code == expect.status_for(persona), (

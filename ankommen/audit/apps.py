@@ -22,3 +22,6 @@ class AuditConfig(AppConfig):
                     raise
                 continue
             register_actions(module.ACTIONS)
+
+        # Job kinds of this app (the integrity check started from the audit screen).
+        import ankommen.audit.jobs  # noqa: F401

@@ -9,6 +9,7 @@ entry that was edited, removed or inserted.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from typing import Any, NoReturn
 
@@ -100,10 +101,15 @@ class AuditEntry(models.Model):
             "target_id": self.target_id,
             "subject": self.subject,
             "data": self.data,
-            "ip": self.ip_address,
+            "ip": _canonical_ip(self.ip_address),
         }
         canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _canonical_ip(value: str | None) -> str | None:
+    # The database may print an address differently from how it was written (IPv6 forms).
+    return str(ipaddress.ip_address(value)) if value else None
 
 
 class AuditChainHead(models.Model):

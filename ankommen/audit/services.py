@@ -1,11 +1,36 @@
-"""Writing the audit log. Every service that changes or reads personal data calls ``log_action``
-inside its own transaction, so the entry and the change commit or roll back together."""
+"""Writing the audit log.
+
+Changes: every service that creates, changes or deletes data calls ``log_action`` inside its
+own transaction, so the entry and the change commit or roll back together::
+
+    log_action(actor, "case.closed", case, subject=f"participant:{case.participant_id}",
+               data={"reason": reason})
+
+Reads of personal data (detail pages, exports, API reads) are logged with one line, after the
+access helper has granted access and before the data is rendered::
+
+    participant = get_participant_for(actor, participant_id)
+    log_read(actor, participant)                      # "participant.viewed"
+    log_read(actor, participant, action="participant.exported", data={"format": "pdf"})
+
+``log_read`` names the code ``<model>.viewed`` unless one is given, and takes the data
+subject from the target's ``audit_subject`` attribute (e.g. ``"participant:42"``) unless
+``subject`` is given. Like every code, ``<model>.viewed`` must be declared in the app's
+``audit_actions.py``. For Django REST framework views, ``ankommen.audit.api.AuditedRetrieveMixin``
+logs every ``retrieve``.
+
+Data subjects are referenced, never named: ``subject="participant:42"``. Values of sensitive
+keys in ``data`` (names, birth dates, contact data, free text, secrets) are masked before they
+are stored; keep ``data`` to ids, codes and changed field names.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 
 from ankommen.audit.actions import ACTIONS
@@ -38,8 +63,14 @@ SENSITIVE_KEYS = frozenset(
         "street",
         "document_number",
         "notes",
+        "note",
+        "comment",
         "text",
         "description",
+        "content",
+        "body",
+        "answer",
+        "answers",
     }
 )
 
@@ -92,6 +123,56 @@ def log_action(
         organisation = organisation or actor.organisation
     if network is None and target is not None:
         network = getattr(target, "network", None)
+    if network is None and not isinstance(actor, Membership):
+        # Account events (login, 2FA, password) belong to the networks where the account holds a role,
+        # so each network's DPO sees them; an account without a role stays in the installation chain 0.
+        account = user if user is not None else (target if _is_user(target) else None)
+        memberships = _active_memberships(account)
+        if memberships:
+            entries = [
+                _append(user, action, target, data, subject, m.network, m.organisation, actor_label)
+                for m in memberships
+            ]
+            return entries[0]
+    return _append(user, action, target, data, subject, network, organisation, actor_label)
+
+
+def _is_user(obj: object) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return isinstance(obj, get_user_model())
+
+
+def _active_memberships(user: User | models.Model | None) -> list[Membership]:
+    """One active membership per network of the account (the first by id)."""
+    from django_scopes import scopes_disabled
+
+    from ankommen.network.models import Membership
+
+    if user is None or user.pk is None:
+        return []
+    with scopes_disabled():
+        memberships = list(
+            Membership.objects.filter(user_id=user.pk, is_active=True)
+            .select_related("network", "organisation")
+            .order_by("network_id", "pk")
+        )
+    first_per_network: dict[int, Membership] = {}
+    for membership in memberships:
+        first_per_network.setdefault(membership.network_id, membership)
+    return list(first_per_network.values())
+
+
+def _append(
+    user: User | None,
+    action: str,
+    target: models.Model | None,
+    data: Mapping[str, Any] | None,
+    subject: str,
+    network: Network | None,
+    organisation: Organisation | None,
+    actor_label: str,
+) -> AuditEntry:
     with transaction.atomic():
         chain = network.pk if network is not None else 0
         head = _chain_head(chain)
@@ -107,7 +188,8 @@ def log_action(
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
             subject=subject,
-            data=mask(dict(data or {})),
+            # Stored exactly as hashed: what JSON cannot hold (dates, decimals) becomes text first.
+            data=json.loads(json.dumps(mask(dict(data or {})), cls=DjangoJSONEncoder)),
             ip_address=client_address.get(),
         )
         entry.hash = entry.compute_hash()
@@ -116,3 +198,25 @@ def log_action(
         head.hash = entry.hash
         head.save(update_fields=["seq", "hash"])
     return entry
+
+
+def log_read(
+    actor: Membership | User | None,
+    target: models.Model | None,
+    *,
+    subject: str = "",
+    data: Mapping[str, Any] | None = None,
+    action: str | None = None,
+) -> AuditEntry:
+    """Log that ``actor`` saw personal data: a detail page, an export or an API read.
+
+    The code defaults to ``<model>.viewed`` (e.g. ``participant.viewed``) and the subject to the
+    target's ``audit_subject``. Without a target (a list export) pass ``action`` explicitly.
+    """
+    if action is None:
+        if target is None:
+            raise ValueError("log_read without a target needs an explicit action code")
+        action = f"{target._meta.model_name}.viewed"
+    if not subject and target is not None:
+        subject = str(getattr(target, "audit_subject", "") or "")
+    return log_action(actor, action, target, data=data, subject=subject)

@@ -22,6 +22,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("core:home", _("Start"), None),
     NavItem("network:directory", _("Partners"), "network.view_directory"),
+    NavItem("network:manage_organisations", _("Manage organisations"), "network.manage_organisations"),
     NavItem("network:members", _("Users and roles"), "network.view_members"),
     NavItem("audit:log", _("Audit log"), "audit.view_log"),
     NavItem("audit:processing", _("Records of processing"), "audit.view_processing_records"),

@@ -7,15 +7,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from ankommen.accounts.models import User
-from ankommen.network.models import Membership, Network, Organisation
+from ankommen.network.models import Invitation, Membership, Network, Organisation
 from ankommen.network.roles import OrganisationType as T
 from ankommen.network.roles import Role
+from ankommen.network.tokens import hash_token
 
 DEMO_PASSWORD = "ankommen-demo-2026"  # noqa: S105 - published demo password, demo data only
 DEMO_DOMAIN = "demo.ankommen.invalid"
+# The pending demo invitation's link token is published like the demo password, so the
+# accept page can be tried at /network/invitation/<token>/. Demo data only.
+DEMO_INVITATION_TOKEN = "demo-einladung-2026"  # noqa: S105
+DEMO_INVITEE = f"neu@{DEMO_DOMAIN}"
 
 ORGANISATIONS = [
     # key, name, short name, type, street, postal code, joined
@@ -162,6 +169,19 @@ def seed() -> DemoNetwork:
             memberships[local], _ = Membership.objects.get_or_create(
                 network=network, organisation=organisations[org_key], user=user, role=role, is_active=True
             )
+        # One pending invitation (created once; a later run leaves it as it is, even if used).
+        Invitation.objects.get_or_create(
+            network=network,
+            email=DEMO_INVITEE,
+            defaults={
+                "organisation": organisations["ggua"],
+                "role": Role.CASE_MANAGER,
+                "language": "de",
+                "token_hash": hash_token(DEMO_INVITATION_TOKEN),
+                "invited_by": memberships["koordination"].user,
+                "expires_at": timezone.now() + dt.timedelta(days=settings.INVITATION_DAYS),
+            },
+        )
         # A second network shows tenant separation: its coordinator sees nothing of Münster.
         other, _ = Network.objects.get_or_create(
             slug="steinfurt",

@@ -12,12 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from ankommen.network.access import access_rule_of
@@ -28,22 +30,29 @@ logger = logging.getLogger(__name__)
 SESSION_MEMBERSHIP_KEY = "active_membership_id"
 
 
-def active_membership_for(request: HttpRequest) -> Membership | None:
+def usable_memberships_for(request: HttpRequest) -> list[Membership]:
+    """The user's memberships that grant access now (active, in an active organisation)."""
     user = request.user
     if not user.is_authenticated:
-        return None
+        return []
     with scopes_disabled():
-        memberships = (
+        return list(
             Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
             .select_related("organisation", "network")
             .order_by("pk")
         )
-        wanted = request.session.get(SESSION_MEMBERSHIP_KEY)
-        if wanted is not None:
-            chosen = next((m for m in memberships if m.pk == wanted), None)
-            if chosen is not None:
-                return chosen
-        return memberships.first()
+
+
+def active_membership_for(request: HttpRequest, memberships: list[Membership] | None = None) -> Membership | None:
+    """The membership chosen in this session (switcher), else the user's first usable one."""
+    if memberships is None:
+        memberships = usable_memberships_for(request)
+    wanted = request.session.get(SESSION_MEMBERSHIP_KEY) if memberships else None
+    if wanted is not None:
+        chosen = next((m for m in memberships if m.pk == wanted), None)
+        if chosen is not None:
+            return chosen
+    return memberships[0] if memberships else None
 
 
 class AccessMiddleware:
@@ -51,7 +60,10 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        membership = active_membership_for(request)
+        memberships = usable_memberships_for(request)
+        membership = active_membership_for(request, memberships)
+        # All usable memberships, for the switcher in the header (shown when there are several).
+        request.usable_memberships = memberships  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         request.network = membership.network if membership else None  # type: ignore[attr-defined]
         if membership is not None:
@@ -77,7 +89,7 @@ class AccessMiddleware:
         if settings.OTP_REQUIRED and not rule.allow_unverified and not getattr(user, "is_verified", lambda: False)():
             if is_api:
                 return JsonResponse({"detail": "Two-factor authentication required."}, status=403)
-            return redirect("accounts:two_factor")
+            return redirect(reverse("accounts:two_factor") + "?" + urlencode({"next": request.get_full_path()}))
         if rule.login_only:
             return None
         membership: Membership | None = request.membership  # type: ignore[attr-defined]

@@ -7,8 +7,11 @@ refuse queries that forget the tenant.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -102,3 +105,60 @@ class Membership(models.Model):
     @property
     def may_see_personal_data(self) -> bool:
         return self.role not in NO_PERSONAL_DATA_ROLES
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    ACCEPTED = "accepted", _("accepted")
+    REVOKED = "revoked", _("withdrawn")
+    EXPIRED = "expired", _("expired")
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to take a role in an organisation.
+
+    Only the hash of the one-time token is stored; the token itself exists only in the
+    e-mail. An invitation is single-use and expires after ``settings.INVITATION_DAYS``.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="invitations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    language = models.CharField(
+        _("language of the invitation"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("invited on"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+
+    objects = ScopedManager(network="network")
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["network", "accepted_at", "revoked_at"], name="invitation_network_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} ({self.organisation})"
+
+    def state_at(self, moment: dt.datetime) -> InvitationState:
+        if self.accepted_at is not None:
+            return InvitationState.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if self.expires_at <= moment:
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+    @property
+    def state(self) -> InvitationState:
+        return self.state_at(timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == InvitationState.PENDING

@@ -116,6 +116,11 @@ ROLE_ORGANISATION_TYPES: dict[str, frozenset[str]] = {
 }
 
 
+def role_fits_organisation(role: str, organisation_type: str) -> bool:
+    """Whether a role may be held in an organisation of this type (ROLE_ORGANISATION_TYPES)."""
+    return organisation_type in ROLE_ORGANISATION_TYPES.get(role, frozenset())
+
+
 def role_has_perm(role: str, perm: str) -> bool:
     if perm not in PERMISSIONS:
         raise KeyError(f"Unknown permission {perm!r}: add it to ankommen/network/roles.py")

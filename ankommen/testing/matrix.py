@@ -29,6 +29,7 @@ class Expect:
     kwargs: Callable[[World], dict[str, Any]] | None = None
     data: Callable[[World], dict[str, Any]] | None = None
     overrides: dict[str, int] = field(default_factory=dict)
+    sudo: bool = False  # the persona re-authenticated just now (views behind `sudo_required`)
 
     def status_for(self, persona: str) -> int:
         if persona in self.overrides:
