@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ankommen.network",
     "ankommen.audit",
     "ankommen.jobs",
+    "ankommen.participants",
     "ankommen.api",
 ]
 

@@ -1,0 +1,1 @@
+"""Benchmarks of ankommen (see bench/README.md)."""
