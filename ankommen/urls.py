@@ -9,6 +9,7 @@ urlpatterns = [
     path("network/", include("ankommen.network.urls")),
     path("audit/", include("ankommen.audit.urls")),
     path("jobs/", include("ankommen.jobs.urls")),
+    path("participants/", include("ankommen.participants.urls")),
     path("api/", include("ankommen.api.urls")),
 ]
 

@@ -7,28 +7,20 @@ page can be added without deciding who may see it.
 from __future__ import annotations
 
 import time
-from importlib import import_module
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ankommen.accounts.sudo import SUDO_SESSION_KEY
-from ankommen.testing.matrix import Expect
+from ankommen.testing.matrix import Expect, matrix_modules
 from ankommen.testing.personas import PERSONAS, World
 from ankommen.testing.world_extras import enrich_world
 
 
 def collect_matrix() -> dict[str, Expect]:
     matrix: dict[str, Expect] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("ankommen."):
-            continue
-        try:
-            module = import_module(f"{config.name}.tests.matrix")
-        except ModuleNotFoundError:
-            continue
+    for module in matrix_modules():
         for name, expect in module.MATRIX.items():
             assert name not in matrix, f"{name} declared twice in matrices"
             matrix[name] = expect

@@ -59,6 +59,12 @@ PERMISSIONS: dict[str, str] = {
     "platform.view_status": "See the technical status of the installation (no case content).",
     # API
     "api.use": "Use the REST API within the permissions above.",
+    # participants (personal data; always limited to records the membership may see, see participants/access.py)
+    "participants.view": "See the participant records of one's own organisation.",
+    "participants.edit": "Register participants and change their records.",
+    "participants.merge": "Merge duplicate records of one's own organisation and undo merges.",
+    "participants.scan_duplicates": "Run the duplicate scan over one's own organisation's records.",
+    "participants.scan_network": "Run the duplicate scan over the whole network (result: counts only).",
 }
 
 _ALL_STAFF = {"network.view_directory", "jobs.view_own", "api.use"}
@@ -71,11 +77,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "network.manage_members",
             "network.view_members",
             "jobs.view_all",
+            "participants.scan_network",
         }
     ),
-    Role.CASE_MANAGER: frozenset(_ALL_STAFF),
-    Role.TEAM_LEAD: frozenset(_ALL_STAFF | {"network.view_members"}),
-    Role.ASSISTANT: frozenset(_ALL_STAFF),
+    Role.CASE_MANAGER: frozenset(
+        _ALL_STAFF | {"participants.view", "participants.edit", "participants.merge", "participants.scan_duplicates"}
+    ),
+    Role.TEAM_LEAD: frozenset(
+        _ALL_STAFF
+        | {
+            "network.view_members",
+            "participants.view",
+            "participants.edit",
+            "participants.merge",
+            "participants.scan_duplicates",
+        }
+    ),
+    Role.ASSISTANT: frozenset(_ALL_STAFF | {"participants.view"}),
     Role.OFFER_PROVIDER: frozenset(_ALL_STAFF),
     Role.PARTNER_LIAISON: frozenset(_ALL_STAFF),
     Role.POLICE_LIAISON: frozenset(_ALL_STAFF),

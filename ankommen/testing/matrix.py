@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
 from typing import Any
+
+from django.apps import apps
 
 from ankommen.testing.personas import STAFF_PERSONAS, World
 
@@ -57,3 +62,15 @@ def staff_except(*personas: str) -> frozenset[str]:
     if unknown:
         raise ValueError(f"Unknown personas {sorted(unknown)}")
     return ALL_STAFF - set(personas)
+
+
+def matrix_modules() -> list[ModuleType]:
+    """Every ``<app>/tests/matrix.py`` and ``<app>/tests/matrix_<part>.py`` of the ankommen apps."""
+    modules: list[ModuleType] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("ankommen."):
+            continue
+        tests_dir = Path(config.path) / "tests"
+        for path in sorted(tests_dir.glob("matrix*.py")):
+            modules.append(import_module(f"{config.name}.tests.{path.stem}"))
+    return modules

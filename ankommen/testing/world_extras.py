@@ -10,9 +10,7 @@ Functions that create personal data also add the identifying strings to
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib import import_module
 
-from django.apps import apps
 from django_scopes import scope
 
 from ankommen.testing.personas import World
@@ -29,13 +27,9 @@ def _job(world: World) -> None:
 
 def all_extras() -> list[Callable[[World], None]]:
     extras: list[Callable[[World], None]] = [_job]
-    for config in apps.get_app_configs():
-        if not config.name.startswith("ankommen."):
-            continue
-        try:
-            module = import_module(f"{config.name}.tests.matrix")
-        except ModuleNotFoundError:
-            continue
+    from ankommen.testing.matrix import matrix_modules
+
+    for module in matrix_modules():
         extras.extend(getattr(module, "EXTRAS", []))
     return extras
 
