@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "django_countries",  # country names in the user's language (its own catalogue)
     "huey.contrib.djhuey",
     # ankommen, by domain
     "ankommen.core",
@@ -282,6 +283,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API of the ankommen integration-network platform. Every call is scoped to the caller's network.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets used by several fields get one name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "ankommen.participants.choices.Language",
+        "CefrLevelEnum": "ankommen.participants.choices.CEFR",
+    },
 }
 
 # --- Logging ------------------------------------------------------------------

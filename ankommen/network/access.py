@@ -65,6 +65,13 @@ def requires(permission: str) -> Callable[[F], F]:
     return _declare(AccessRule(permission=permission))
 
 
+def object_page(view: F) -> F:
+    """Any membership reaches the view; its ``get_*_for`` helper then answers 404 for whoever may
+    not see the object. For pages of one protected object (a participant), so that roles without
+    the right get the same 404 as staff of another organisation: no hint which pages exist."""
+    return _declare(AccessRule())(view)
+
+
 def access_rule_of(view_func: Callable[..., Any]) -> AccessRule | None:
     for candidate in (
         view_func,

@@ -62,3 +62,80 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     name = "Authenticator"
     confirmed = True
+
+
+# --- participants (issue [P]) ------------------------------------------------------------------
+# Create these inside ``django_scopes.scope(network=...)`` (or ``scopes_disabled()``).
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Participant"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    network = factory.SelfAttribute("organisation.network")
+    reference = factory.Sequence(lambda n: f"T-{n:06d}")
+    given_name = "Amina"
+    family_name = factory.Sequence(lambda n: f"Testperson{n}")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class NameVariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.NameVariant"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    network = factory.SelfAttribute("participant.network")
+    given_name = "Aminah"
+    family_name = factory.SelfAttribute("participant.family_name")
+
+
+class IdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Identifier"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    network = factory.SelfAttribute("participant.network")
+    kind = "bamf"
+    value = factory.Sequence(lambda n: f"{8000000 + n}-475")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.Household"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    network = factory.SelfAttribute("organisation.network")
+    reference = factory.Sequence(lambda n: f"TH-{n:06d}")
+    name = factory.Sequence(lambda n: f"Familie {n}")
+
+
+class HouseholdMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.HouseholdMember"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    network = factory.SelfAttribute("participant.network")
+    household = factory.SubFactory(HouseholdFactory, organisation=factory.SelfAttribute("..participant.organisation"))
+    relationship = "head"
+
+
+class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
+    """A pair in an organisation's review queue (``left`` has the lower id, as the scan stores it)."""
+
+    class Meta:
+        model = "participants.DuplicateCandidate"
+
+    left = factory.SubFactory(ParticipantFactory)
+    right = factory.SubFactory(
+        ParticipantFactory,
+        organisation=factory.SelfAttribute("..left.organisation"),
+        given_name=factory.SelfAttribute("..left.given_name"),
+        family_name=factory.SelfAttribute("..left.family_name"),
+    )
+    network = factory.SelfAttribute("left.network")
+    organisation = factory.SelfAttribute("left.organisation")
+    score = 0.93
+    reasons = factory.LazyFunction(
+        lambda: [{"code": "name.exact", "text": "family name: same spelling", "weight": 9.0}]
+    )

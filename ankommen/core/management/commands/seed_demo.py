@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django_scopes import scopes_disabled
 
 from ankommen.network import demo as network_demo
+from ankommen.participants import demo as participants_demo
 
 
 class Command(BaseCommand):
@@ -19,9 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with scopes_disabled():
             demo = network_demo.seed()
+            participants = participants_demo.seed(demo)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network '{demo.network.name}' ready: {len(demo.organisations)} organisations, "
                 f"{len(demo.memberships)} demo logins (password: {network_demo.DEMO_PASSWORD})."
             )
         )
+        if participants:
+            self.stdout.write(f"{participants} synthetic participants added to the demo network.")
