@@ -148,9 +148,11 @@ PROCESSING_ACTIVITIES: tuple[ProcessingActivity, ...] = (
         measures=(
             _("Separation by organisation; records reach other organisations only through consent."),
             _("Field-level protection for health and identity-document data."),
-            _("Duplicate check across organisations shows only whether a person is already known."),
+            _("Duplicate checks stay within the owning organisation; the network-wide scan reports counts only."),
+            _("Every view, search, change and merge of a record is written to the audit log."),
         ),
         app="participants",
+        status=IN_OPERATION,
     ),
     ProcessingActivity(
         key="cases",
