@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ankommen.audit",
     "ankommen.jobs",
     "ankommen.participants",
+    "ankommen.cases",
     "ankommen.api",
 ]
 

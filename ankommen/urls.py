@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("ankommen.audit.urls")),
     path("jobs/", include("ankommen.jobs.urls")),
     path("participants/", include("ankommen.participants.urls")),
+    path("cases/", include("ankommen.cases.urls")),
     path("api/", include("ankommen.api.urls")),
 ]
 

@@ -172,7 +172,7 @@ PROCESSING_ACTIVITIES: tuple[ProcessingActivity, ...] = (
             _("Consents: text and language version shown, recipients, purpose, date, withdrawal"),
         ),
         recipients=(
-            _("Assigned case managers and the team lead of the owning organisation"),
+            _("Case managers, team leads and read-only case assistants of the owning organisation"),
             _("Partners named in a consent, for its purpose and period only"),
         ),
         retention=_(
@@ -182,8 +182,10 @@ PROCESSING_ACTIVITIES: tuple[ProcessingActivity, ...] = (
         measures=(
             _("Withdrawing consent is as easy as giving it and stops every sharing at once."),
             _("No access to case content for coordination, police, data-protection officer or administrator."),
+            _("Observed system barriers are stored without any link to the case or the person."),
         ),
         app="cases",
+        status=IN_OPERATION,
     ),
     ProcessingActivity(
         key="conferences",

@@ -23,9 +23,17 @@ class Panel:
     roles: frozenset[str] = field(default_factory=lambda: frozenset(Role.values))
 
 
+def _my_work(request: HttpRequest) -> dict[str, Any]:
+    from ankommen.cases.my_work import my_work_panel
+
+    return my_work_panel(request)
+
+
 PANELS: list[Panel] = [
     Panel("core/panels/welcome.html"),
     Panel("core/panels/quick_links.html"),
+    # Case management (issue [C]): due tasks, appointments, expiring documents, age limits.
+    Panel("cases/panels/my_work.html", _my_work, frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD})),
 ]
 
 

@@ -24,6 +24,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("participants:list", _("Participants"), "participants.view"),
     NavItem("participants:duplicates", _("Possible duplicates"), "participants.view"),
     NavItem("participants:duplicates_network", _("Duplicate scan"), "participants.scan_network"),
+    NavItem("cases:list", _("Cases"), "cases.view"),
     NavItem("network:directory", _("Partners"), "network.view_directory"),
     NavItem("network:manage_organisations", _("Manage organisations"), "network.manage_organisations"),
     NavItem("network:members", _("Users and roles"), "network.view_members"),

@@ -65,6 +65,10 @@ PERMISSIONS: dict[str, str] = {
     "participants.merge": "Merge duplicate records of one's own organisation and undo merges.",
     "participants.scan_duplicates": "Run the duplicate scan over one's own organisation's records.",
     "participants.scan_network": "Run the duplicate scan over the whole network (result: counts only).",
+    # cases (case content; always limited to cases of one's own organisation, see cases/access.py)
+    "cases.view": "See the cases of one's own organisation: assessment, plan, notes, tasks, timeline.",
+    "cases.edit": "Open cases and work on them: phases, assessment, plan, notes, tasks, appointments, closure.",
+    "cases.approve": "Approve or reject support plans and closures of one's own organisation (not one's own requests).",
 }
 
 _ALL_STAFF = {"network.view_directory", "jobs.view_own", "api.use"}
@@ -81,7 +85,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.CASE_MANAGER: frozenset(
-        _ALL_STAFF | {"participants.view", "participants.edit", "participants.merge", "participants.scan_duplicates"}
+        _ALL_STAFF
+        | {
+            "participants.view",
+            "participants.edit",
+            "participants.merge",
+            "participants.scan_duplicates",
+            "cases.view",
+            "cases.edit",
+        }
     ),
     Role.TEAM_LEAD: frozenset(
         _ALL_STAFF
@@ -91,9 +103,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "participants.edit",
             "participants.merge",
             "participants.scan_duplicates",
+            "cases.view",
+            "cases.edit",
+            "cases.approve",
         }
     ),
-    Role.ASSISTANT: frozenset(_ALL_STAFF | {"participants.view"}),
+    Role.ASSISTANT: frozenset(_ALL_STAFF | {"participants.view", "cases.view"}),
     Role.OFFER_PROVIDER: frozenset(_ALL_STAFF),
     Role.PARTNER_LIAISON: frozenset(_ALL_STAFF),
     Role.POLICE_LIAISON: frozenset(_ALL_STAFF),

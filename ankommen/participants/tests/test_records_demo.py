@@ -14,7 +14,6 @@ from ankommen.participants.models import (
     HouseholdMember,
     LanguageSkill,
     Participant,
-    ParticipantNameKey,
     ResidenceStatus,
 )
 

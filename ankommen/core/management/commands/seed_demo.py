@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django_scopes import scopes_disabled
 
+from ankommen.cases import demo as cases_demo
 from ankommen.network import demo as network_demo
 from ankommen.participants import demo as participants_demo
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         with scopes_disabled():
             demo = network_demo.seed()
             participants = participants_demo.seed(demo)
+            cases = cases_demo.seed(demo)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network '{demo.network.name}' ready: {len(demo.organisations)} organisations, "
@@ -29,3 +31,5 @@ class Command(BaseCommand):
         )
         if participants:
             self.stdout.write(f"{participants} synthetic participants added to the demo network.")
+        if cases:
+            self.stdout.write(f"{cases} demo cases added (GGUA, every phase).")

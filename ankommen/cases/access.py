@@ -1,0 +1,50 @@
+"""Who may see and change which cases.
+
+A case is visible to the staff of the owning organisation whose role has ``cases.view`` (case
+managers, team leads, read-only assistants); nobody else sees case content (coordinators, the
+DPO, the platform administrator, the police, the chambers, other organisations). Sharing with
+other organisations under a consent is a later step of issue [C].
+
+Outsiders get 404 (never a hint that the case exists); visible but read-only: 403.
+``visible_cases`` is the list counterpart of the rule ``cases.view_case`` (kept in step by a test).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ankommen.cases.models import Approval, Case
+from ankommen.cases.rules import check_case_rule
+from ankommen.network.models import Membership
+
+
+def visible_cases(actor: Membership) -> QuerySet[Case]:
+    if not actor.is_active or not actor.has_perm("cases.view"):
+        return Case.objects.none()
+    return Case.objects.filter(network=actor.network_id, organisation=actor.organisation_id)
+
+
+def get_case_for(actor: Membership, case_id: int | str, *, write: bool = False) -> Case:
+    try:
+        case = visible_cases(actor).select_related("case_type", "participant", "household", "lead").get(pk=int(case_id))
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not check_case_rule("cases.view_case", actor, case):
+        raise Http404
+    if write and not check_case_rule("cases.change_case", actor, case):
+        raise PermissionDenied
+    return case
+
+
+def get_approval_for(actor: Membership, case: Case, approval_id: int | str) -> Approval:
+    """An approval request of a case the actor already reached; 403 unless the actor may decide it."""
+    try:
+        approval = case.approvals.get(pk=int(approval_id))
+    except (Approval.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    approval.case = case
+    if not check_case_rule("cases.decide_approval", actor, approval):
+        raise PermissionDenied
+    return approval

@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    "case.opened": _("Opened a case"),
+    "case.viewed": _("Viewed a case"),
+    "case.listed": _("Listed cases"),
+    "case.work_listed": _("Was shown due tasks and deadlines of cases on the start page"),
+    "case.intake_updated": _("Changed the intake details of a case"),
+    "case.phase_changed": _("Moved a case to another phase"),
+    "case.reassessment_scheduled": _("Scheduled the re-assessment of a case"),
+    "case.closed": _("Closed a case"),
+    "case.reopened": _("Reopened a case"),
+    "case.assessment_saved": _("Saved the assessment of a life domain in a case"),
+    "case.goal_added": _("Added a goal to a case"),
+    "case.goal_changed": _("Changed a goal of a case"),
+    "case.measure_added": _("Added a measure to a case"),
+    "case.measure_changed": _("Changed a measure of a case"),
+    "case.note_added": _("Wrote a progress note in a case"),
+    "case.task_added": _("Added a task to a case"),
+    "case.task_done": _("Completed a task of a case"),
+    "case.appointment_added": _("Added an appointment to a case"),
+    "case.approval_requested": _("Asked for a team lead's approval in a case"),
+    "case.approval_decided": _("Decided on an approval request of a case"),
+    "case.role_added": _("Added a co-worker to a case"),
+}
