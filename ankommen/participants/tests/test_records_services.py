@@ -242,7 +242,8 @@ def test_households_only_within_the_organisation(world: World, actor) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_registrations_get_distinct_references(world: World) -> None:
+def test_concurrent_registrations_get_distinct_references(transactional_db: None, world: World) -> None:
+    # transactional_db: the world must be committed so the worker threads' connections see it.
     from django.db import connection
 
     if connection.vendor != "postgresql":
