@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +55,7 @@ from ankommen.cases.models import (
     TimelineEntry,
 )
 from ankommen.cases.rules import check_case_rule
+from ankommen.core.references import highest_number, next_number
 from ankommen.network.models import Membership
 from ankommen.participants.choices import STATUS_GROUPS
 from ankommen.participants.models import Household, Participant
@@ -72,7 +73,6 @@ STALE_VERSION = _(
 CASE_CLOSED = _("This case is closed. Reopen it before changing it.")
 REASSESSMENT_DAYS = 90
 REFERENCE_DIGITS = 6
-_REFERENCE_ATTEMPTS = 5
 
 INTAKE_FIELDS: tuple[str, ...] = ("referral_source", "interpreter_needed", "interpreter_language", *INDICATION_FIELDS)
 ASSESSMENT_FIELDS: tuple[str, ...] = ("needs", "resources", "risks", "deadline", "deadline_note")
@@ -144,13 +144,15 @@ def _changed(obj: Model, values: Mapping[str, Any], fields: Iterable[str]) -> li
 
 
 def _next_reference(network_id: int, prefix: str) -> str:
-    last = (
-        Case.objects.filter(network=network_id, reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    """The next case reference of the network, from its locked counter (``core.references``)."""
+
+    def current_max() -> int:
+        existing = Case.objects.filter(network=network_id, reference__startswith=prefix).values_list(
+            "reference", flat=True
+        )
+        return highest_number(list(existing), prefix)
+
+    number = next_number(network_id, f"cases.case:{prefix}", start=current_max)
     return f"{prefix}{number:0{REFERENCE_DIGITS}d}"
 
 
@@ -219,30 +221,21 @@ def open_case(
         if duplicate.exists():
             raise CaseError(_("There is already an open case of this type for this person or household."))
         prefix = f"{network_prefix(actor.network.slug)}-F"
-        case = None
-        for _attempt in range(_REFERENCE_ATTEMPTS):
-            try:
-                with transaction.atomic():
-                    case = Case.objects.create(
-                        network_id=actor.network_id,
-                        organisation_id=actor.organisation_id,
-                        participant=participant,
-                        household=household,
-                        case_type=case_type,
-                        lead=lead,
-                        reference=_next_reference(actor.network_id, prefix),
-                        opened_on=opened_on,
-                        phase_started_on=opened_on,
-                        referral_source=referral_source,
-                        interpreter_needed=interpreter_needed,
-                        interpreter_language=interpreter_language,
-                        created_by=actor.user,
-                    )
-                break
-            except IntegrityError:
-                continue
-        if case is None:
-            raise CaseError(_("The case could not be saved. Please try again."))
+        case = Case.objects.create(
+            network_id=actor.network_id,
+            organisation_id=actor.organisation_id,
+            participant=participant,
+            household=household,
+            case_type=case_type,
+            lead=lead,
+            reference=_next_reference(actor.network_id, prefix),
+            opened_on=opened_on,
+            phase_started_on=opened_on,
+            referral_source=referral_source,
+            interpreter_needed=interpreter_needed,
+            interpreter_language=interpreter_language,
+            created_by=actor.user,
+        )
         _timeline(actor, case, TimelineKind.PHASE, "opened")
         tasks = _create_template_tasks(actor, case, Phase.INTAKE, opened_on)
         _audit(actor, "case.opened", case, case_type=case_type.pk, tasks=[t.pk for t in tasks])

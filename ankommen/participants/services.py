@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ankommen.audit.services import log_action
+from ankommen.core.references import highest_number, next_number
 from ankommen.network.models import Membership
 from ankommen.participants.choices import DatePrecision, Vulnerability
 from ankommen.participants.keys import refresh_name_keys
@@ -80,7 +81,6 @@ KEY_FIELDS = frozenset(
 )
 
 REFERENCE_DIGITS = 6
-_REFERENCE_ATTEMPTS = 5
 
 # "AufenthG § 25 Abs. 2 S. 1 Alt. 2", "AsylG § 55", "StAG § 10", "AufenthG § 60a Abs. 2 S. 3"
 LEGAL_BASIS = re.compile(
@@ -122,29 +122,23 @@ def network_prefix(network_slug: str) -> str:
 
 
 def _next_reference(model: type[Participant] | type[Household], network_id: int, prefix: str) -> str:
-    last = (
-        model.objects.filter(network=network_id, reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    """The next reference of the network, from its locked counter (``core.references``)."""
+
+    def current_max() -> int:
+        existing = model.objects.filter(network=network_id, reference__startswith=prefix).values_list(
+            "reference", flat=True
+        )
+        return highest_number(list(existing), prefix)
+
+    number = next_number(network_id, f"{model._meta.label_lower}:{prefix}", start=current_max)
     return f"{prefix}{number:0{REFERENCE_DIGITS}d}"
 
 
 def _create_with_reference(
     model: type[Participant] | type[Household], network_id: int, prefix: str, values: dict[str, Any]
 ) -> Any:
-    """Insert with the next free reference of the network; a concurrent insert that took the same
-    number makes the unique constraint fail, and we try the following number."""
-    for _attempt in range(_REFERENCE_ATTEMPTS):
-        reference = _next_reference(model, network_id, prefix)
-        try:
-            with transaction.atomic():
-                return model.objects.create(network_id=network_id, reference=reference, **values)
-        except IntegrityError:
-            continue
-    raise ParticipantError(_("The record could not be saved because many were registered at once. Please try again."))
+    """Insert with the next reference of the network; the counter row serialises concurrent inserts."""
+    return model.objects.create(network_id=network_id, reference=_next_reference(model, network_id, prefix), **values)
 
 
 # --- the record itself --------------------------------------------------------------------------
