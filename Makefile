@@ -21,7 +21,11 @@ $(STAMP): $(REQS)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements/base.txt -r requirements/dev.txt
 	rm -f $(VENV)/.installed-*; touch $(STAMP)
 
-setup: $(STAMP) messages
+setup: $(STAMP) messages var/DEVELOPMENT
+
+# Marks this checkout as a developer's: a bare `./manage.py` then runs in development mode.
+var/DEVELOPMENT:
+	@mkdir -p var && echo "Developer checkout (created by make). Never create this file on a server." > $@
 
 messages: $(STAMP)
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0

@@ -19,8 +19,11 @@ from ankommen.env import env_bool, env_choice, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ANKOMMEN_VAR_DIR", str(BASE_DIR / "var")))
 
-# "production" (default), "development" (make run) or "test" (pytest).
-ENVIRONMENT = env_choice("ANKOMMEN_ENV", ["production", "development", "test"], "production")
+# "production" (default), "development" (make run) or "test" (pytest). A developer checkout set up by
+# `make` carries the git-ignored marker var/DEVELOPMENT, so a bare `./manage.py …` there runs in
+# development mode; without the marker (any deployment) the default stays production.
+_DEFAULT_ENVIRONMENT = "development" if (VAR_DIR / "DEVELOPMENT").exists() else "production"
+ENVIRONMENT = env_choice("ANKOMMEN_ENV", ["production", "development", "test"], _DEFAULT_ENVIRONMENT)
 TESTING = ENVIRONMENT == "test"
 DEBUG = env_bool("DEBUG", ENVIRONMENT == "development")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,15 +18,34 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         for k, v in os.environ.items()
         if k not in {"ANKOMMEN_ENV", "DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, check=False
-    )
+    with tempfile.TemporaryDirectory() as var_dir:
+        # A fresh var/ without the developer marker behaves like a server unless the test says otherwise.
+        env = {"ANKOMMEN_VAR_DIR": var_dir, **env}
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**base, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
 
 def test_production_requires_a_secret_key() -> None:
     result = _run({}, "check")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_developer_marker_selects_development_mode(tmp_path: Path) -> None:
+    (tmp_path / "DEVELOPMENT").write_text("test")
+    result = _run(
+        {"ANKOMMEN_VAR_DIR": str(tmp_path)},
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ENVIRONMENT, settings.DEBUG)",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "development True"
 
 
 def test_bad_boolean_fails_loudly() -> None:
