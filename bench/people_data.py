@@ -453,6 +453,7 @@ UKRAINIAN_FAMILY: Names = (
     ("Kravchenko", "Krawtschenko", "Kravtchenko"),
     ("Kovalchuk", "Kowaltschuk", "Kovaltchuk"),
     ("Koval", "Kowal"),
+    ("Groß", "Gross", "Gros"),  # Ukrainian-German
     ("Oliinyk", "Oliynyk", "Olijnyk"),
     ("Shevchuk", "Schewtschuk"),
     ("Polishchuk", "Polischtschuk", "Polishtchuk"),
@@ -507,6 +508,8 @@ RUSSIAN_FEMALE: Names = (
 RUSSIAN_FAMILY: Names = (
     ("Ivanov", "Iwanow"),
     ("Kuznetsov", "Kusnezow", "Kuznecov"),
+    ("Weiß", "Weiss", "Vais", "Vays"),  # Russian-German family names: ß/ss on German documents
+    ("Strauß", "Strauss", "Shtraus"),
     ("Magomedov", "Magomedow"),
     ("Kadyrov", "Kadyrow", "Kadirov"),
     ("Dudayev", "Dudajew", "Dudaev"),

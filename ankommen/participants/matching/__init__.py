@@ -9,7 +9,7 @@ the ``find_duplicates`` command and ``bench/duplicates.py`` all call this API:
 - ``find_pairs(records, threshold)``: all pairs judged to be the same person.
 - ``MatchIndex`` and ``candidates_for(record, index)``: the registration-time check.
 
-See docs/adr/0006-duplicate-matching.md for the approach and its measurements.
+See docs/adr/0007-duplicate-matching.md for the approach and its measurements.
 """
 
 from .blocking import DEFAULT_THRESHOLD, MatchIndex, candidates_for, find_pairs, record_keys

@@ -10,62 +10,225 @@ kind            example                                     rescues
 ``nn|y``        ``nn:ahmt+mhmt|y1990``                      common names
 ``n|d``         ``n:mhmt|d1990-05-03``                      a typo in the other name
 ``n|y``         ``n:zbr|y1990``                             a typo, rare names
+``n``           ``n:tkhsnk``                                a missing name and date
+``d``           ``d|1990-05-03``                            typos in both names
 ==============  ==========================================  ======================
 
-Keys are independent of the order of given and family name. A key shared by more
-records than its kind's cap is skipped (the records under it are reached through a
-more specific key), so the number of scored pairs grows linearly with the file, not
-quadratically, however common "Mohammed Ahmadi" is. The same keys, stored in an
-indexed table, serve the registration-time check in the database.
+Keys are independent of the order of given and family name. A date known only to the
+year (or the 01.01. placeholder, or year and month) is an estimate: such a record gets
+its year keys for the years before and after as well. ``n`` keys are made only of codes
+of at least ``LONE_CODE_LENGTH`` letters that are not a curated group (long skeletons are
+rare names: Tikhasenko, not Mohammed). ``n`` and ``d`` keys (an exact date that is not a
+placeholder, alone) are for the registration-time check, where a few hundred postings are
+affordable; in batch mode they would add many pairs and few duplicates. A key shared by more
+records than its kind's cap is skipped in batch mode (the records under it are reached
+through a more specific key), so the number of scored pairs grows linearly with the
+file, not quadratically, however common "Mohammed Ahmadi" is. The same keys, stored in
+an indexed table, serve the registration-time check in the database; there the
+postings of all keys are read (up to a larger cap), ranked by how many and how
+specific keys a candidate shares with the new record, and only the best
+``QUERY_SCORED`` are scored.
+
+Inside this module keys are integers (the same keys, compactly encoded); ``record_keys``
+gives their text form for the database.
 """
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Iterable, Iterator, Sequence
+import multiprocessing
+import os
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations, product
+from typing import Any
 
+from .dates import BirthDate
 from .model import Candidate, PersonRecord
-from .normalise import unit_codes
-from .scoring import Prepared, Stats, match_weight, prepare, score_prepared
+from .normalise import fold, name_tokens, name_units, unit_codes
+from .scoring import (
+    NameParts,
+    Prepared,
+    Stats,
+    clear_name_parts,
+    match_weight,
+    prepare,
+    probability,
+    score_prepared,
+)
 
-BATCH_CAPS = {"nn": 40, "nny": 150, "nd": 150, "ny": 40}
-"""Largest block per key kind that is still paired out in batch mode."""
-QUERY_CAPS = {"nn": 300, "nny": 1000, "nd": 1000, "ny": 300}
+BATCH_CAPS = {"nn": 40, "nny": 150, "nd": 150, "ny": 20}
+"""Largest block per key kind that is still paired out in batch mode (``n`` and ``d`` keys
+serve the registration check only)."""
+QUERY_CAPS = {"nn": 1000, "nny": 3000, "nd": 3000, "ny": 2000, "n": 300, "d": 300}
 """Largest posting list per key kind read for one registration-time query."""
+QUERY_SCORED = 400
+"""Most candidates scored for one registration-time query (the best-ranked by shared keys)."""
 DEFAULT_THRESHOLD = 0.8
+MIN_PROBABILITY = 0.02
+"""Least probability of a candidate shown at registration (the user decides; a warning
+that names a 1-in-50 candidate with its reasons costs a glance, a missed one a split file)."""
+PARALLEL_FROM = 30_000
+"""Files of at least this many records are scored by several processes (one per core)."""
+
+LONE_CODE_LENGTH = 5
+_NN, _NNY, _NY, _ND, _N, _D = 0, 1, 2, 3, 4, 5
+_KIND_NAMES = ("nn", "nny", "ny", "nd", "n", "d")
+_BATCH_CAPS = tuple(BATCH_CAPS.get(k, 0) for k in _KIND_NAMES)
+_QUERY_CAPS = tuple(QUERY_CAPS[k] for k in _KIND_NAMES)
+_KIND_RANK = (1.0, 3.0, 1.0, 3.0, 1.0, 0.5)
+"""How much sharing a key of each kind says, for ranking candidates of a query."""
 
 
 def _kind(key: str) -> str:
+    if key.startswith("d|"):
+        return "d"
     if key.startswith("nn:"):
         return "nny" if "|" in key else "nn"
-    return "nd" if "|d" in key else "ny"
+    return "nd" if "|d" in key else "ny" if "|" in key else "n"
+
+
+def _years(dob: BirthDate) -> tuple[int, ...]:
+    """The years a record is indexed under: its own, and the neighbours of an estimate."""
+    if dob.year is None:
+        return ()
+    if dob.is_exact:
+        return (dob.year,)
+    return (dob.year - 1, dob.year, dob.year + 1)
+
+
+def _lone(code: str) -> bool:
+    return len(code) >= LONE_CODE_LENGTH and code[0] != "="
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def _name_codes(parts: NameParts) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """Single codes and (ordered) code pairs of all names of a record."""
+    singles: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for given, family in parts.raw:
+        units = unit_codes(given, family)
+        for unit in units:
+            singles.update(unit)
+        for a, b in combinations(units, 2):
+            for x, y in product(a, b):
+                if x != y:
+                    pairs.add((x, y) if x < y else (y, x))
+    return frozenset(singles), frozenset(pairs)
+
+
+_CODE_IDS: dict[str, int] = {}
+_PAIR_IDS: dict[tuple[str, str], int] = {}
+_NAME_KEYS: dict[int, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {}
+_NAME_KEYS_MAX = 2_000_000
+
+
+def _name_key_ids(parts: NameParts) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """Integer ids of the single codes, the lone (long) codes and the code pairs of a record's names."""
+    cached = _NAME_KEYS.get(parts.nid)
+    if cached is not None:
+        return cached
+    singles, pairs = _name_codes(parts)
+    code_ids = tuple(_CODE_IDS.setdefault(c, len(_CODE_IDS)) for c in sorted(singles))
+    lone_ids = tuple(_CODE_IDS[c] for c in sorted(singles) if _lone(c))
+    pair_ids = tuple(_PAIR_IDS.setdefault(p, len(_PAIR_IDS)) for p in sorted(pairs))
+    if len(_NAME_KEYS) >= _NAME_KEYS_MAX:
+        _NAME_KEYS.clear()
+    cached = _NAME_KEYS[parts.nid] = (code_ids, lone_ids, pair_ids)
+    return cached
+
+
+def _int_keys(p: Prepared, kinds: int = 0b111111) -> list[int]:
+    """The record's keys as integers, (id << 20 | year or date) << 3 | kind; ``kinds``: a bit per kind."""
+    code_ids, lone_ids, pair_ids = _name_key_ids(p.parts)
+    dob = p.dob
+    keys = [pair << 23 | _NN for pair in pair_ids] if kinds & 1 << _NN else []
+    if kinds & 1 << _N:
+        keys.extend(code << 23 | _N for code in lone_ids)
+    if kinds & (1 << _NNY | 1 << _NY):
+        for year in _years(dob):
+            if kinds & 1 << _NNY:
+                keys.extend((pair << 20 | year) << 3 | _NNY for pair in pair_ids)
+            if kinds & 1 << _NY:
+                keys.extend((code << 20 | year) << 3 | _NY for code in code_ids)
+    if kinds & (1 << _ND | 1 << _D) and dob.is_exact:
+        assert dob.year is not None and dob.month is not None and dob.day is not None
+        date = (dob.year - 1800) * 512 + dob.month * 32 + dob.day
+        if kinds & 1 << _ND:
+            keys.extend((code << 20 | date) << 3 | _ND for code in code_ids)
+        if kinds & 1 << _D:
+            keys.append(date << 3 | _D)
+    return keys
+
+
+def _near_keys(p: Prepared) -> list[int]:
+    """Keys a query looks up besides the record's own, to find records whose birth date has
+    a typing error: the years before and after an exact date, the day and month
+    transposed, the day one off. (The index stores only each record's own keys.)"""
+    dob = p.dob
+    if not dob.is_exact:
+        return []
+    assert dob.year is not None and dob.month is not None and dob.day is not None
+    code_ids, _, pair_ids = _name_key_ids(p.parts)
+    keys: list[int] = []
+    for year in (dob.year - 1, dob.year + 1):
+        keys.extend((pair << 20 | year) << 3 | _NNY for pair in pair_ids)
+        keys.extend((code << 20 | year) << 3 | _NY for code in code_ids)
+    dates = {(dob.day, dob.month), (dob.month, dob.day - 1), (dob.month, dob.day + 1)} - {(dob.month, dob.day)}
+    for month, day in dates:
+        if 1 <= month <= 12 and 1 <= day <= 31 and (month, day) != (1, 1):
+            date = (dob.year - 1800) * 512 + month * 32 + day
+            keys.extend((code << 20 | date) << 3 | _ND for code in code_ids)
+            keys.append(date << 3 | _D)
+    return keys
 
 
 def record_keys(record: PersonRecord | Prepared) -> set[str]:
     """Blocking keys of a record (of its name and every alias), as stored in an index."""
-    if isinstance(record, Prepared):
-        record = record.record
-    dob = record.date_of_birth
-    year = f"|y{dob.year}" if dob.year is not None else ""
+    p = record if isinstance(record, Prepared) else prepare(record)
+    singles, pairs = _name_codes(p.parts)
+    dob = p.dob
+    years = [f"|y{year}" for year in _years(dob)]
     date = f"|d{dob.iso()}" if dob.is_exact else ""
-    keys: set[str] = set()
-    for given, family in ((record.given_name, record.family_name), *record.aliases):
-        units = unit_codes(given, family)
-        for unit in units:
-            for code in unit:
-                if year:
-                    keys.add(f"n:{code}{year}")
-                if date:
-                    keys.add(f"n:{code}{date}")
-        for a, b in combinations(units, 2):
-            for x, y in product(a, b):
-                if x != y:
-                    pair = f"nn:{min(x, y)}+{max(x, y)}"
-                    keys.add(pair)
-                    if year:
-                        keys.add(pair + year)
+    keys: set[str] = {f"d|{dob.iso()}"} if dob.is_exact else set()
+    for code in singles:
+        keys.update(f"n:{code}{year}" for year in years)
+        if date:
+            keys.add(f"n:{code}{date}")
+        if _lone(code):
+            keys.add(f"n:{code}")
+    for x, y in pairs:
+        pair = f"nn:{x}+{y}"
+        keys.add(pair)
+        keys.update(pair + year for year in years)
     return keys
+
+
+def _parse_key(key: str) -> int | None:
+    """The integer form of a key as ``record_keys`` writes it (None: no record has it)."""
+    if key.startswith("d|"):
+        year, month, day = (int(part) for part in key[2:].split("-"))
+        return ((year - 1800) * 512 + month * 32 + day) << 3 | _D
+    if key.startswith("nn:"):
+        body, _, suffix = key[3:].partition("|")
+        x, _, y = body.partition("+")
+        pair = _PAIR_IDS.get((x, y))
+        if pair is None:
+            return None
+        return pair << 23 | _NN if not suffix else (pair << 20 | int(suffix[1:])) << 3 | _NNY
+    body, _, suffix = key.removeprefix("n:").partition("|")
+    code = _CODE_IDS.get(body)
+    if code is None:
+        return None
+    if not suffix:
+        return code << 23 | _N
+    if suffix[0] == "y":
+        return (code << 20 | int(suffix[1:])) << 3 | _NY
+    year, month, day = (int(part) for part in suffix[1:].split("-"))
+    return (code << 20 | (year - 1800) * 512 + month * 32 + day) << 3 | _ND
 
 
 def threshold_weight(probability: float) -> float:
@@ -75,49 +238,236 @@ def threshold_weight(probability: float) -> float:
 
 # --- batch ----------------------------------------------------------------------------------
 
+_Block = int | list[int]
+
+
+def _index(prepared: Sequence[Prepared]) -> dict[int, _Block]:
+    """Record positions by key; a key of one record maps to that position alone."""
+    index: dict[int, _Block] = {}
+    get = index.get
+    for i, p in enumerate(prepared):
+        for key in _int_keys(p):
+            seen = get(key)
+            if seen is None:
+                index[key] = i
+            elif seen.__class__ is int:
+                index[key] = [seen, i]  # type: ignore[list-item]
+            else:
+                seen.append(i)  # type: ignore[union-attr]
+    return index
+
+
+def _eligible_blocks(prepared: Sequence[Prepared], kinds: Iterable[int]) -> tuple[array[int], array[int]]:
+    """The blocks of these kinds worth pairing out (two records or more, at most the kind's cap):
+    their members, and where each block starts among them (with the end as last entry)."""
+    members, start = array("i"), array("i", [0])
+    for kind in kinds:
+        # one kind at a time: a dictionary of all keys of a million records would be large
+        cap = _BATCH_CAPS[kind]
+        index: dict[int, _Block] = {}
+        get = index.get
+        for i, p in enumerate(prepared):
+            for key in _int_keys(p, 1 << kind):
+                seen = get(key)
+                if seen is None:
+                    index[key] = i
+                elif seen.__class__ is int:
+                    index[key] = [seen, i]  # type: ignore[list-item]
+                else:
+                    seen.append(i)  # type: ignore[union-attr]
+        for block in index.values():
+            if block.__class__ is not int and len(block) <= cap:  # type: ignore[arg-type]
+                members.extend(block)  # type: ignore[arg-type]
+                start.append(len(members))
+        del index
+    return members, start
+
+
+_FORKED_KINDS, _LOCAL_KINDS = (_NN, _NNY), (_NY, _ND)
+"""Key kinds paired out in batch mode, split between a forked process and this one."""
+
+
+class _Forked:
+    """A function run in a forked process whose result, a tuple of arrays, comes back as bytes.
+
+    Its temporary objects die with it instead of leaving holes in this process's memory
+    (which later forked workers would fill, and so copy).
+    """
+
+    def __init__(self, function: Callable[..., tuple[array[Any], ...]], *args: Any) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+
+        def work() -> None:
+            gc.disable()
+            result = function(*args)
+            sender.send([a.typecode for a in result])
+            for a in result:
+                sender.send_bytes(a.tobytes())
+            sender.close()
+
+        self._process = context.Process(target=work, daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> tuple[array[Any], ...]:
+        try:
+            typecodes = self._receiver.recv()
+        except EOFError:
+            self._process.join()
+            raise RuntimeError(f"a forked worker failed (exit code {self._process.exitcode})") from None
+        result = []
+        for typecode in typecodes:
+            a = array(typecode)
+            a.frombytes(self._receiver.recv_bytes())
+            result.append(a)
+        self._process.join()
+        return tuple(result)
+
+
+class _Blocks:
+    """The blocks worth pairing out, as flat arrays (compact, and shared with forked workers
+    without copying: reading an array does not touch reference counts of its items).
+
+    ``members[start[b]:start[b + 1]]`` are the records of block ``b``;
+    ``blocks[first[i]:first[i + 1]]`` are the blocks of record ``i``.
+    """
+
+    def __init__(self, records: int, parts: Iterable[tuple[array[int], array[int]]]) -> None:
+        members, start = array("i"), array("i", [0])
+        for part_members, part_start in parts:
+            offset = len(members)
+            members.extend(part_members)
+            start.extend(offset + s for s in part_start[1:])
+        count = array("i", bytes(4 * (records + 1)))
+        for i in members:
+            count[i + 1] += 1
+        for i in range(records):
+            count[i + 1] += count[i]
+        first = array("i", count)
+        blocks = array("i", bytes(4 * len(members)))
+        for b in range(len(start) - 1):
+            for i in members[start[b] : start[b + 1]]:
+                blocks[count[i]] = b
+                count[i] += 1
+        self.members, self.start, self.blocks, self.first = members, start, blocks, first
+
+    @classmethod
+    def of(cls, prepared: Sequence[Prepared]) -> _Blocks:
+        return cls(len(prepared), [_eligible_blocks(prepared, _FORKED_KINDS + _LOCAL_KINDS)])
+
+    def candidates(self, i: int) -> set[int]:
+        """Records after ``i`` that share a block with it."""
+        members, start, blocks = self.members, self.start, self.blocks
+        found: set[int] = set()
+        for b in blocks[self.first[i] : self.first[i + 1]]:
+            found.update(members[start[b] : start[b + 1]])
+        return {j for j in found if j > i}
+
 
 def _candidate_pairs(prepared: Sequence[Prepared]) -> Iterator[tuple[int, int]]:
     """Each pair of record positions sharing a small enough block, once, i < j."""
-    index: dict[int, int | list[int]] = {}
-    for i, p in enumerate(prepared):
-        for key in record_keys(p):
-            h = hash(key)
-            seen = index.get(h)
-            if seen is None:
-                index[h] = i
-            elif isinstance(seen, int):
-                index[h] = [seen, i]
-            else:
-                seen.append(i)
-    for i, p in enumerate(prepared):
-        candidates: set[int] = set()
-        for key in record_keys(p):
-            block = index[hash(key)]
-            if isinstance(block, int) or len(block) > BATCH_CAPS[_kind(key)]:
-                continue
-            candidates.update(j for j in block if j > i)
-        for j in sorted(candidates):
+    blocks = _Blocks.of(prepared)
+    for i in range(len(prepared)):
+        for j in sorted(blocks.candidates(i)):
             yield i, j
 
 
-def find_pairs(records: Iterable[PersonRecord], threshold: float = DEFAULT_THRESHOLD) -> list[tuple[str, str, float]]:
+_JOB: dict[str, Any] = {}
+"""What the forked scoring processes work on (inherited, never pickled)."""
+
+
+def _score_share(share: int) -> tuple[array[int], array[int], array[float]]:
+    """Score the candidates of every ``workers``-th record, starting at ``share``."""
+    prepared: Sequence[Prepared] = _JOB["prepared"]
+    blocks: _Blocks = _JOB["blocks"]
+    stats: Stats = _JOB["stats"]
+    limit: float = _JOB["limit"]
+    found_i, found_j, found_w = array("i"), array("i"), array("d")
+    for i in range(share, len(prepared), _JOB["workers"]):
+        a = prepared[i]
+        for j in blocks.candidates(i):
+            weight = match_weight(a, prepared[j], stats, limit)
+            if weight >= limit:
+                found_i.append(i)
+                found_j.append(j)
+                found_w.append(weight)
+    return found_i, found_j, found_w
+
+
+def _workers(records: int, workers: int | None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    if records < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def find_pairs(
+    records: Iterable[PersonRecord], threshold: float = DEFAULT_THRESHOLD, *, workers: int | None = None
+) -> list[tuple[str, str, float]]:
     """Pairs of records judged to be the same person: (id_a, id_b, probability), id_a < id_b.
 
-    Sorted by id_a, id_b. Frequencies are taken from ``records`` themselves.
+    Sorted by id_a, id_b. Frequencies are taken from ``records`` themselves. ``records``
+    is read once and not kept (pass an iterator to keep memory low). Large files are
+    scored by one forked process per core (``workers`` overrides the number).
     """
-    prepared = [prepare(r) for r in records]
-    stats = Stats.from_prepared(prepared)
-    limit = threshold_weight(threshold)
-    result: list[tuple[str, str, float]] = []
-    for i, j in _candidate_pairs(prepared):
-        a, b = prepared[i], prepared[j]
-        weight = match_weight(a, b, stats)
-        if weight >= limit:
-            probability = score_prepared(a, b, stats).probability
-            ida, idb = sorted((a.id, b.id))
-            result.append((ida, idb, probability))
-    result.sort()
-    return result
+    enabled = gc.isenabled()
+    gc.disable()  # millions of long-lived objects: collections would only cost time
+    try:
+        ids: list[str] = []
+        prepared: list[Prepared] = []
+        for record in records:
+            ids.append(record.id)
+            p = prepare(record)
+            p.record = _NO_RECORD  # scoring needs the normalised parts only
+            prepared.append(p)
+        count = _workers(len(prepared), workers)
+        if count == 1:
+            stats = Stats.from_prepared(prepared)
+            blocks = _Blocks.of(prepared)
+        else:
+            _drop_name_caches()  # what is left is referenced by the prepared records
+            # the blocks of names in pairs in a forked process, the others meanwhile here
+            finder = _Forked(_eligible_blocks, prepared, _FORKED_KINDS)
+            stats = Stats.from_prepared(prepared)
+            here = _eligible_blocks(prepared, _LOCAL_KINDS)
+            blocks = _Blocks(len(prepared), [finder.result(), here])  # type: ignore[list-item]
+            del here
+        _JOB.update(prepared=prepared, blocks=blocks, stats=stats, limit=threshold_weight(threshold), workers=count)
+        try:
+            # this process scores the first share, forked copies the others: each copy
+            # shares this process's memory until it touches it
+            gc.freeze()
+            helpers = [_Forked(_score_share, share) for share in range(1, count)]
+            parts = [_score_share(0), *(helper.result() for helper in helpers)]
+        finally:
+            _JOB.clear()
+            gc.unfreeze()
+        result = []
+        for found_i, found_j, found_w in parts:
+            for i, j, weight in zip(found_i, found_j, found_w, strict=True):
+                ida, idb = ids[i], ids[j]
+                if idb < ida:
+                    ida, idb = idb, ida
+                result.append((ida, idb, probability(weight)))
+        result.sort()
+        return result
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_NO_RECORD = PersonRecord("")
+
+
+def _drop_name_caches() -> None:
+    """Empty the per-name caches a large file has filled (a million records leave about a
+    gigabyte there); the names of the file stay reachable from its prepared records."""
+    for cached in (fold, name_tokens, name_units, unit_codes):
+        cached.cache_clear()
+    clear_name_parts()
+    _NAME_KEYS.clear()
 
 
 # --- registration-time index -------------------------------------------------------------------
@@ -128,66 +478,142 @@ class MatchIndex:
 
     The database version stores ``record_keys(record)`` in an indexed table
     (key, participant) and the frequencies of ``Stats`` in a small table; the query is the
-    same: read the postings of the record's keys, skip keys with too many postings, score.
+    same: read the postings of the record's keys, rank the candidates by the keys they
+    share, score the best few.
     """
 
     def __init__(self, records: Iterable[PersonRecord] = ()) -> None:
-        self._records: dict[str, Prepared] = {}
-        self._postings: dict[str, set[str]] = {}
+        self._position: dict[str, int] = {}
+        self._prepared: list[Prepared | None] = []
+        self._free: list[int] = []
+        self._postings: dict[int, int | list[int]] = {}
         self.stats = Stats()
-        for record in records:
-            self.add(record)
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for record in records:
+                self.add(record)
+        finally:
+            if enabled:
+                gc.enable()
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._position)
 
     def __contains__(self, record_id: object) -> bool:
-        return record_id in self._records
+        return record_id in self._position
 
     def add(self, record: PersonRecord) -> None:
-        if record.id in self._records:
+        if record.id in self._position:
             self.remove(record.id)
         prepared = prepare(record)
-        self._records[record.id] = prepared
+        if self._free:
+            position = self._free.pop()
+            self._prepared[position] = prepared
+        else:
+            position = len(self._prepared)
+            self._prepared.append(prepared)
+        self._position[record.id] = position
         self.stats.add(prepared)
-        for key in record_keys(record):
-            self._postings.setdefault(key, set()).add(record.id)
+        postings = self._postings
+        for key in _int_keys(prepared):
+            block = postings.get(key)
+            if block is None:
+                postings[key] = position
+            elif block.__class__ is int:
+                postings[key] = [block, position]  # type: ignore[list-item]
+            else:
+                block.append(position)  # type: ignore[union-attr]
 
     def remove(self, record_id: str) -> None:
-        prepared = self._records.pop(record_id)
+        position = self._position.pop(record_id)
+        prepared = self._prepared[position]
+        assert prepared is not None
+        self._prepared[position] = None
+        self._free.append(position)
         self.stats.remove(prepared)
-        for key in record_keys(prepared):
-            postings = self._postings.get(key)
-            if postings is not None:
-                postings.discard(record_id)
-                if not postings:
-                    del self._postings[key]
+        for key in _int_keys(prepared):
+            block = self._postings.get(key)
+            if block is None:
+                continue
+            if block.__class__ is int or len(block) == 1:  # type: ignore[arg-type]
+                del self._postings[key]
+            else:
+                block.remove(position)  # type: ignore[union-attr]
+                if len(block) == 1:  # type: ignore[arg-type]
+                    self._postings[key] = block[0]  # type: ignore[index]
+
+    def _members(self, key: int) -> list[int]:
+        block = self._postings.get(key)
+        if block is None:
+            return []
+        return [block] if block.__class__ is int else block  # type: ignore[list-item,return-value]
 
     def postings(self, key: str) -> set[str]:
-        return self._postings.get(key, set())
+        """Ids of the records indexed under ``key`` (a key as ``record_keys`` writes it)."""
+        number = _parse_key(key)
+        if number is None:
+            return set()
+        return {self._id(position) for position in self._members(number)}
 
-    def candidate_ids(self, record: PersonRecord) -> set[str]:
-        found: set[str] = set()
-        for key in record_keys(record):
-            postings = self._postings.get(key)
-            if postings and len(postings) <= QUERY_CAPS[_kind(key)]:
-                found |= postings
-        found.discard(record.id)
-        return found
+    def _id(self, position: int) -> str:
+        prepared = self._prepared[position]
+        assert prepared is not None
+        return prepared.id
+
+    def candidate_ids(self, record: PersonRecord | Prepared, limit: int = QUERY_SCORED) -> list[str]:
+        """Records sharing keys with ``record``, the most promising first, at most ``limit``."""
+        p = record if isinstance(record, Prepared) else prepare(record)
+        return [self._id(position) for position in self._ranked(p, limit)]
+
+    def _ranked(self, p: Prepared, limit: int) -> list[int]:
+        rank: dict[int, float] = {}
+        get = rank.get
+        own = _int_keys(p)
+        for number, key in enumerate(own + _near_keys(p)):
+            members = self._members(key)
+            kind = key & 7
+            size = len(members)
+            if not size or size > _QUERY_CAPS[kind]:
+                continue
+            gain = _KIND_RANK[kind] / math.log2(size + 1) / (1 if number < len(own) else 2)
+            for position in members:
+                rank[position] = get(position, 0.0) + gain
+        itself = self._position.get(p.id)
+        if itself is not None:
+            rank.pop(itself, None)
+        if len(rank) <= limit:
+            return list(rank)
+        return sorted(rank, key=rank.__getitem__, reverse=True)[:limit]
 
     def get(self, record_id: str) -> PersonRecord:
-        return self._records[record_id].record
+        return self.prepared(record_id).record
+
+    def prepared(self, record_id: str) -> Prepared:
+        prepared = self._prepared[self._position[record_id]]
+        assert prepared is not None
+        return prepared
 
 
 def candidates_for(
-    record: PersonRecord, index: MatchIndex, *, limit: int = 10, min_probability: float = 0.05
+    record: PersonRecord, index: MatchIndex, *, limit: int = 10, min_probability: float = MIN_PROBABILITY
 ) -> list[Candidate]:
-    """Existing records that may be the same person as ``record``, most likely first."""
+    """Existing records that may be the same person as ``record``, most likely first.
+
+    At most ``QUERY_SCORED`` records are scored: those sharing the most and the most
+    specific keys with ``record``. Frequencies come from the index (``index.stats``).
+    """
     probe = prepare(record)
-    scored = []
-    for record_id in index.candidate_ids(record):
-        score = score_prepared(probe, index._records[record_id], index.stats)
-        if score.probability >= min_probability:
-            scored.append(Candidate(record_id, score))
-    scored.sort(key=lambda c: (-c.score.weight, c.id))
-    return scored[:limit]
+    stats = index.stats
+    at_least = threshold_weight(min_probability)
+    weighed = []
+    for position in index._ranked(probe, QUERY_SCORED):
+        other = index._prepared[position]
+        assert other is not None
+        weight = match_weight(probe, other, stats, at_least)
+        if weight >= at_least:
+            weighed.append((-weight, other.id, other))
+    weighed.sort(key=lambda item: (item[0], item[1]))
+    found = [Candidate(other.id, score_prepared(probe, other, stats)) for _, _, other in weighed[:limit]]
+    found.sort(key=lambda c: (-c.score.weight, c.id))
+    return found

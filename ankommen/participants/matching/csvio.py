@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,28 @@ class InputError(ValueError):
 
 def read_people(path: str | os.PathLike[str]) -> list[PersonRecord]:
     """All records of a people file; raises ``InputError`` naming the first bad line."""
+    return list(iter_people(path))
+
+
+def iter_people(path: str | os.PathLike[str]) -> Iterator[PersonRecord]:
+    """The records of a people file one by one (for files too large to hold twice).
+
+    Raises ``InputError`` naming the first bad line when it is reached.
+    """
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise InputError(0, f"cannot read {path}: {exc.strerror}") from exc
     with handle:
         try:
-            return _parse(csv.reader(handle))
+            yield from _parse(csv.reader(handle))
         except UnicodeDecodeError as exc:
             raise InputError(0, f"{path} is not UTF-8 text") from exc
         except csv.Error as exc:
             raise InputError(0, f"not a valid CSV file: {exc}") from exc
 
 
-def _parse(reader: _Reader) -> list[PersonRecord]:
+def _parse(reader: _Reader) -> Iterator[PersonRecord]:
     header = next(reader, None)
     if header is None:
         raise InputError(1, "the file is empty; expected a header line: " + ",".join(COLUMNS))
@@ -56,7 +64,6 @@ def _parse(reader: _Reader) -> list[PersonRecord]:
         raise InputError(1, f"header repeats column(s) {', '.join(duplicated)}")
     position = {name: header.index(name) for name in COLUMNS}
     width = len(header)
-    records: list[PersonRecord] = []
     seen: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
@@ -75,18 +82,15 @@ def _parse(reader: _Reader) -> list[PersonRecord]:
             dob = parse_birth_date(values["date_of_birth"])
         except ValueError as exc:
             raise InputError(line, f"bad date_of_birth: {exc}") from exc
-        records.append(
-            PersonRecord(
-                id=record_id,
-                given_name=values["given_name"],
-                family_name=values["family_name"],
-                date_of_birth=dob,
-                sex=values["sex"],
-                nationality=values["nationality"],
-                place_of_birth=values["place_of_birth"],
-            )
+        yield PersonRecord(
+            id=record_id,
+            given_name=values["given_name"],
+            family_name=values["family_name"],
+            date_of_birth=dob,
+            sex=values["sex"],
+            nationality=values["nationality"],
+            place_of_birth=values["place_of_birth"],
         )
-    return records
 
 
 def write_pairs(path: str | os.PathLike[str], pairs: Iterable[tuple[str, str, float]]) -> None:

@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 PLACEHOLDER_DAYS: frozenset[tuple[int, int]] = frozenset({(1, 1)})
 """(month, day) that authorities enter when only the year is known ("01.01.")."""
@@ -52,6 +53,7 @@ class BirthDate:
 UNKNOWN = BirthDate()
 
 
+@lru_cache(maxsize=200_000)
 def parse_birth_date(text: str) -> BirthDate:
     """``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` or empty; raises ``ValueError`` otherwise."""
     text = text.strip()

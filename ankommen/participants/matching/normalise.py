@@ -103,7 +103,7 @@ _UKRAINIAN_LETTERS = re.compile(r"[іїєґ]")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces (German document conventions)."""
     s = unicodedata.normalize("NFC", text).casefold()
@@ -143,6 +143,7 @@ def _join_abd(token: str) -> str:
     return "abd" + rest if len(rest) >= 2 else token
 
 
+@lru_cache(maxsize=1_000_000)
 def name_tokens(text: str) -> tuple[str, ...]:
     """Words of one name field, without particles and with compounds joined."""
     words = fold(text).split()
@@ -172,24 +173,25 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
         (r"dsch|dzh|dj", "J"),
+        (r"tsch|tch|tsh", "C"),  # before "sch": Schewtschenko = Shevchenko
         (r"shch|sch|sh|zh", "S"),
-        (r"tsch|tch|tsh", "C"),
         (r"kh", "h"),
         (r"gh", "g"),
         (r"ph", "f"),
         (r"ck|q", "k"),
         (r"w", "v"),
-        (r"^x", "h"),  # Kurmanji: Xalid = Khalid
-        (r"x", "ks"),  # Alexander = Aleksandr
+        (r"^x", "h"),  # Kurmanji and Somali: Xalid = Khalid, Xasan = Hassan
         (r"tz|ts", "z"),
     )
 )
 # Ambiguous spellings get every reading: (pattern, alternatives).
 _AMBIGUOUS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
-    (re.compile(r"ch"), ("h", "S")),  # German Chalid = Khalid, French Chadi = Shadi
+    (re.compile(r"ch"), ("h", "S", "C")),  # German Chalid = Khalid, French Chadi = Shadi, Slavic Korych
     (re.compile(r"th"), ("t", "s")),  # Othman = Osman
     (re.compile(r"dh"), ("d", "z")),  # Dhia = Zia
     (re.compile(r"j"), ("y", "J")),  # German/Turkish Jusuf = Yusuf, English Jamal = Djamal
+    (re.compile(r"x"), ("ks", "h")),  # Alexander = Aleksandr; Somali Maxamed = Mohamed
+    (re.compile(r"^c(?=[aeiou])"), ("k", "")),  # Somali c = ʿayn: Cali = Ali, Cumar = Umar
 )
 _C_AS_K = re.compile(r"c")
 _VOWEL_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -211,7 +213,7 @@ _FINAL_D = re.compile(r"d$")
 _MAX_FORMS = 12
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def token_forms(token: str) -> tuple[str, ...]:
     """Folded spellings of one token; the first is the primary form."""
     s = token
@@ -259,6 +261,10 @@ def _group_index(groups: tuple[tuple[str, ...], ...], splitter: bool) -> dict[st
 
 
 _NAME_GROUP_OF_FORM = _group_index(NAME_GROUPS, splitter=True)
+GROUP_FORMS: dict[str, tuple[str, ...]] = {}
+"""Every form of every spelling of a curated variant group, by group id (for typos of variants)."""
+for _form, _gid in _NAME_GROUP_OF_FORM.items():
+    GROUP_FORMS[_gid] = (*GROUP_FORMS.get(_gid, ()), _form)
 _PLACE_GROUP_OF_FORM = _group_index(PLACE_GROUPS, splitter=False)
 
 
@@ -273,26 +279,30 @@ class TokenInfo:
     codes: tuple[str, ...]
     """Blocking codes: skeletons of the forms and variant-group ids."""
     key: str
-    """One code standing for the name when counting frequencies (group id or skeleton)."""
+    """One code standing for the name when counting frequencies (group id or primary form)."""
+    ident: str
+    """Identifies the info for caches: the text, plus the bare name of a family name with its article."""
 
     @property
     def primary(self) -> str:
         return self.forms[0]
 
 
-@lru_cache(maxsize=400_000)
+@lru_cache(maxsize=1_000_000)
 def token_info(token: str) -> TokenInfo:
     forms = token_forms(token)
     groups = {_NAME_GROUP_OF_FORM[f] for f in forms if f in _NAME_GROUP_OF_FORM}
     codes = {skeleton(f) for f in forms} | groups
-    key = min(groups) if groups else skeleton(forms[0])
-    return TokenInfo(text=token, forms=forms, canon=frozenset(forms) | groups, codes=tuple(sorted(codes)), key=key)
+    key = min(groups) if groups else forms[0]
+    return TokenInfo(
+        text=token, forms=forms, canon=frozenset(forms) | groups, codes=tuple(sorted(codes)), key=key, ident=token
+    )
 
 
 _ATTACHED_ARTICLE = re.compile(r"^(?:[aeu]l|[aeu]([sdtznr])(?=\1))(?=[a-z]{4,}$)")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def family_token_info(token: str) -> TokenInfo:
     """Like ``token_info``, but a family name written with its article (Alhassan, Assaleh)
     is also a variant of the name without it (Hassan, Saleh)."""
@@ -307,6 +317,7 @@ def family_token_info(token: str) -> TokenInfo:
         canon=info.canon | bare.canon,
         codes=tuple(sorted(set(info.codes) | set(bare.codes))),
         key=bare.key,
+        ident=f"{token}/{bare.text}",
     )
 
 
@@ -326,6 +337,7 @@ def place_key(text: str) -> str:
 # --- blocking keys for names ----------------------------------------------------------------
 
 
+@lru_cache(maxsize=1_000_000)
 def name_units(given: str, family: str) -> tuple[tuple[TokenInfo, ...], tuple[TokenInfo, ...]]:
     """Token infos of the given and family name (at most four tokens each)."""
     return (
@@ -334,7 +346,7 @@ def name_units(given: str, family: str) -> tuple[tuple[TokenInfo, ...], tuple[To
     )
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1_000_000)
 def unit_codes(given: str, family: str) -> tuple[frozenset[str], ...]:
     """Blocking codes per name unit: each token, plus each multi-token field run together."""
     units: list[frozenset[str]] = []

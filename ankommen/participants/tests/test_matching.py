@@ -161,3 +161,62 @@ def test_candidates_for_ranks_the_true_duplicate_first() -> None:
     assert all(c.id != "x2" or c.score.probability < 0.5 for c in found)
     index.remove("x1")
     assert all(c.id != "x1" for c in candidates_for(person("new", "Abdulrahman", "Alkhatib", "1992-04-17"), index))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("Maxamed", "Faarax"), ("Mohamed", "Farah")),  # Somali orthography: x = ḥ
+        (("Cumar", "Xasan"), ("Umar", "Hassan")),  # Somali c = ʿayn
+        (("Oleksandr", "Weiß"), ("Aleksandr", "Weiss")),  # ß written ss
+        (("Mouhapad", "Karimi"), ("Mhd", "Karimi")),  # a typo in a spelling of a curated name
+        (("Freshta", "Karimi"), ("Fereshteh", "Kareemi")),  # vowels left out
+        (("Alexey", "Korytsch"), ("Oleksii", "Korych")),  # German tsch, English ch
+    ],
+)
+def test_more_spelling_variants_match(a: tuple[str, str], b: tuple[str, str]) -> None:
+    score = score_pair(person("1", *a, "1990-05-03", "m"), person("2", *b, "1990-05-03", "m"))
+    assert score.probability >= 0.9, score.explain()
+
+
+def test_a_name_shared_across_a_swap_is_not_enough() -> None:
+    """Haqaz Qaathaay and a swapped record of her twin Ghigheeka Qaathaay share the family
+    name only: whichever record is swapped, the given names differ."""
+    a = person("1", "Haqaz", "Qaathaay", "1989-06-23", "f", nationality="SYR")
+    b = person("2", "Qaathaay", "Ghigheeka", "1989-06-23", "f", nationality="SYR")
+    score = score_pair(a, b)
+    assert score.probability < 0.5, score.explain()
+
+
+def test_scores_do_not_depend_on_the_order_of_the_pair() -> None:
+    a = person("1", "Habotm", "Meharie", "1991-07-18", "m", nationality="ERI")
+    b = person("2", "Meharie", "Habtom", "1991-07-18", "m", nationality="ERI")
+    assert score_pair(a, b).weight == score_pair(b, a).weight
+
+
+def test_forked_workers_find_the_same_pairs() -> None:
+    crowd = [
+        *_common_name_crowd(60),
+        person("d1", "Hossein", "Rezaei", "1987-06-12", "m", nationality="IRN"),
+        person("d2", "Hussein", "Rezai", "1987-06-12", "m", nationality="IRN"),
+        person("d3", "Jaanaya", "Kassab", "1967-10-22", "f"),
+        person("d4", "Jaanaya", "", "1967-10-22", "f"),
+    ]
+    assert find_pairs(crowd, workers=2) == find_pairs(crowd, workers=1)
+    assert {(a, b) for a, b, _ in find_pairs(crowd)} == {("d1", "d2"), ("d3", "d4")}
+
+
+def test_registration_check_finds_a_duplicate_with_a_date_typo_and_no_family_name() -> None:
+    index = MatchIndex(_common_name_crowd(60))
+    index.add(person("x1", "Baafush", "Moorur", "1979-11-10", "m", nationality="SYR"))
+    found = candidates_for(person("new", "Baafush", "", "1980-11-10", "m", nationality="SYR"), index)
+    assert [c.id for c in found][:1] == ["x1"]
+
+
+def test_keys_of_an_exact_date_and_their_postings() -> None:
+    record = person("1", "Zubair", "Noorzai", "1990-05-03")
+    keys = record_keys(record)
+    assert "d|1990-05-03" in keys
+    assert not any(k.startswith("d|") for k in record_keys(person("2", "Zubair", "Noorzai", "1990-01-01")))
+    index = MatchIndex([record])
+    assert all(index.postings(key) == {"1"} for key in keys)

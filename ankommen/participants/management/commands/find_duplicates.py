@@ -9,12 +9,13 @@ Malformed input stops with an error naming the line, exit code 1 and no output f
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ankommen.participants.matching import DEFAULT_THRESHOLD, find_pairs
-from ankommen.participants.matching.csvio import InputError, read_people, write_pairs
+from ankommen.participants.matching import DEFAULT_THRESHOLD, PersonRecord, find_pairs
+from ankommen.participants.matching.csvio import InputError, iter_people, write_pairs
 
 
 def _probability(value: str) -> float:
@@ -44,15 +45,23 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         threshold = _probability(options["threshold"])
         started = time.monotonic()
+        count = 0
+
+        def counted() -> Iterator[PersonRecord]:
+            nonlocal count
+            for record in iter_people(options["input"]):
+                count += 1
+                yield record
+
         try:
-            records = read_people(options["input"])
+            # read as a stream: the engine keeps only what it needs of a million records
+            pairs = find_pairs(counted(), threshold=threshold)
         except InputError as exc:
             raise CommandError(f"{options['input']}: {exc}") from exc
-        pairs = find_pairs(records, threshold=threshold)
         try:
             write_pairs(options["output"], pairs)
         except OSError as exc:
             raise CommandError(f"cannot write {options['output']}: {exc.strerror}") from exc
         if options["verbosity"] >= 1:
             elapsed = time.monotonic() - started
-            self.stderr.write(f"{len(records)} records, {len(pairs)} pairs, {elapsed:.1f} s")
+            self.stderr.write(f"{count} records, {len(pairs)} pairs, {elapsed:.1f} s")
