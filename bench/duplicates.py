@@ -729,7 +729,7 @@ def _tree_memory_kb(root: int, pss: bool) -> tuple[int, int]:
 def measured(args: list[str], timeout: float) -> dict[str, Any]:
     """Run ``python -m bench.duplicates <args>``; wall time and peak memory of that child.
 
-    Memory is sampled over the child and all its descendants (RSS every 0.1 s, PSS every second) (an engine that
+    Memory is sampled over the child and all its descendants (RSS every 0.2 s, PSS every 2 s) (an engine that
     forks workers is charged for all of them): ``peak_memory_mb`` is the largest sum of
     their proportional set sizes (shared pages divided among the sharers, so the memory
     the tree really uses), at least the child's own ``ru_maxrss``; ``peak_tree_rss_mb`` is
@@ -737,6 +737,7 @@ def measured(args: list[str], timeout: float) -> dict[str, Any]:
     parent twice and so errs against such an engine.
     """
     cmd = [sys.executable, "-m", "bench.duplicates", *args]
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT.parent)
     deadline = started + timeout
@@ -750,10 +751,10 @@ def measured(args: list[str], timeout: float) -> dict[str, Any]:
             pid, status, usage = os.wait4(proc.pid, 0)
             return {"error": f"timeout after {timeout:.0f} s"}
         if os.path.isdir("/proc"):
-            rss, pss = _tree_memory_kb(proc.pid, pss=samples % 10 == 0)
+            rss, pss = _tree_memory_kb(proc.pid, pss=samples % 10 == 0)  # PSS every 2 s
             tree_rss, tree_pss = max(tree_rss, rss), max(tree_pss, pss)
             samples += 1
-        time.sleep(0.1)
+        time.sleep(0.2)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     result: dict[str, Any] = {
@@ -762,6 +763,9 @@ def measured(args: list[str], timeout: float) -> dict[str, Any]:
         "max_rss_mb": round(usage.ru_maxrss / 1024, 1),
         "peak_tree_rss_mb": round(tree_rss / 1024, 1),
         "peak_tree_pss_mb": round(tree_pss / 1024, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        # the machine may be shared: the 1-minute load average before and after the run
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     if proc.returncode:
         result["error"] = f"exit code {proc.returncode}"
