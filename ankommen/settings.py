@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ankommen.jobs",
     "ankommen.participants",
     "ankommen.cases",
+    "ankommen.consents",
     "ankommen.api",
 ]
 

@@ -2,8 +2,11 @@
 
 A case is visible to the staff of the owning organisation whose role has ``cases.view`` (case
 managers, team leads, read-only assistants); nobody else sees case content (coordinators, the
-DPO, the platform administrator, the police, the chambers, other organisations). Sharing with
-other organisations under a consent is a later step of issue [C].
+DPO, the platform administrator, the police, the chambers). Staff of another organisation with
+``cases.view`` see a case only while a consent for cooperation (``consents``) names their
+organisation, and then only the data categories it names (``shared_categories``); they never
+change it (write access stays with the owning organisation, see ``rules.py``). Consents are read
+on every request, so a revocation ends the recipient's access with the next request.
 
 Outsiders get 404 (never a hint that the case exists); visible but read-only: 403.
 ``visible_cases`` is the list counterpart of the rule ``cases.view_case`` (kept in step by a test).
@@ -12,18 +15,34 @@ Outsiders get 404 (never a hint that the case exists); visible but read-only: 40
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from ankommen.cases.models import Approval, Case
 from ankommen.cases.rules import check_case_rule
+from ankommen.consents.queries import case_categories, shared_cases_q
 from ankommen.network.models import Membership
 
 
 def visible_cases(actor: Membership) -> QuerySet[Case]:
     if not actor.is_active or not actor.has_perm("cases.view"):
         return Case.objects.none()
-    return Case.objects.filter(network=actor.network_id, organisation=actor.organisation_id)
+    return Case.objects.filter(network=actor.network_id).filter(
+        Q(organisation=actor.organisation_id) | shared_cases_q(actor.organisation_id)
+    )
+
+
+def own_cases(actor: Membership) -> QuerySet[Case]:
+    """The cases of the actor's own organisation (lists, the start page)."""
+    return visible_cases(actor).filter(organisation=actor.organisation_id)
+
+
+def shared_categories(actor: Membership, case: Case) -> frozenset[str] | None:
+    """What the actor may see of a case: ``None`` for everything (own organisation), otherwise
+    the data categories of the consents in force that name the actor's organisation."""
+    if case.organisation_id == actor.organisation_id:
+        return None
+    return case_categories(case.pk, actor.organisation_id, network_id=actor.network_id)
 
 
 def get_case_for(actor: Membership, case_id: int | str, *, write: bool = False) -> Case:

@@ -88,11 +88,11 @@ class OpenCaseForm(FieldsetsMixin, forms.Form):
         self.subject: Participant | Household | None = None
 
     def clean_reference(self) -> str:
-        from ankommen.participants.access import visible_households, visible_participants
+        from ankommen.participants.access import own_participants, visible_households
 
         reference = self.cleaned_data["reference"].strip().upper()
         self.subject = (
-            visible_participants(self.actor).filter(reference__iexact=reference).first()
+            own_participants(self.actor).filter(reference__iexact=reference).first()
             or visible_households(self.actor).filter(reference__iexact=reference).first()
         )
         if self.subject is None:

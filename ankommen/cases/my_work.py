@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ankommen.audit.services import log_action
-from ankommen.cases.access import visible_cases
+from ankommen.cases.access import own_cases, visible_cases
 from ankommen.cases.choices import Decision, Phase
 from ankommen.cases.models import Appointment, Approval, Case, Task
 from ankommen.network.models import Membership
@@ -51,7 +51,7 @@ def _people_of(cases: QuerySet[Case]) -> Q:
 
 def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
     mine = my_cases(actor)
-    open_visible = visible_cases(actor).exclude(phase=Phase.CLOSED)
+    open_visible = own_cases(actor).exclude(phase=Phase.CLOSED)
     subject = ("case__participant", "case__household")
     tasks = list(
         Task.objects.filter(network=actor.network_id, done_at__isnull=True)

@@ -2,9 +2,10 @@
 
 Read as sentences:
 - ``cases.view_case``: the actor's role may see cases, and the case belongs to the actor's
-  network and organisation. (Other organisations see case content only under a consent: a
-  later step of issue [C] adds ``| is_covered_by_consent`` here.)
-- ``cases.change_case``: as above, and the role may work on cases.
+  network and organisation, or a consent for cooperation in force names the actor's
+  organisation (read afresh on every check: revocation takes effect at once).
+- ``cases.change_case``: the role may work on cases, and the case belongs to the actor's
+  organisation (recipients under a consent read, they do not write).
 - ``cases.decide_approval``: the role may approve, the actor is a team lead of the organisation
   that owns the case, and did not ask for this approval.
 """
@@ -56,6 +57,24 @@ def is_case_of_own_organisation(membership: Membership, obj: Any) -> bool:
 
 
 @rules.predicate
+def is_shared_with_organisation(membership: Membership, obj: Any) -> bool:
+    from ankommen.consents.queries import valid_consents
+
+    case = _case_of(obj)
+    return (
+        _active(membership)
+        and case is not None
+        and case.network_id == membership.network_id
+        and valid_consents(
+            network_id=membership.network_id,
+            purpose="cooperation",
+            recipient_id=membership.organisation_id,
+            case_id=case.pk,
+        ).exists()
+    )
+
+
+@rules.predicate
 def is_team_lead(membership: Membership, obj: Any = None) -> bool:
     return _active(membership) and membership.role == Role.TEAM_LEAD
 
@@ -66,7 +85,7 @@ def is_requester(membership: Membership, obj: Any) -> bool:
 
 
 case_rules = rules.RuleSet()
-case_rules["cases.view_case"] = may_view_cases & is_case_of_own_organisation
+case_rules["cases.view_case"] = may_view_cases & (is_case_of_own_organisation | is_shared_with_organisation)
 case_rules["cases.change_case"] = may_edit_cases & is_case_of_own_organisation
 case_rules["cases.decide_approval"] = may_approve & is_team_lead & is_case_of_own_organisation & ~is_requester
 

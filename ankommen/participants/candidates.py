@@ -26,7 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ankommen.network.models import Membership
-from ankommen.participants.access import visible_participants
+from ankommen.participants.access import own_participants
 from ankommen.participants.keys import person_record_for
 from ankommen.participants.matching import PersonRecord, Reason, Score, record_keys
 from ankommen.participants.matching.blocking import QUERY_CAPS, threshold_weight
@@ -149,7 +149,7 @@ def find_candidates(
     if not ids:
         return []
     rank = {pk: i for i, pk in enumerate(ids)}
-    loaded = visible_participants(actor).filter(pk__in=ids).only(*LOADED_FIELDS)
+    loaded = own_participants(actor).filter(pk__in=ids).only(*LOADED_FIELDS)
     participants = sorted(loaded, key=lambda p: rank[p.pk])[:MAX_CANDIDATES]
     variants: dict[int, list[tuple[str, str]]] = {p.pk: [] for p in participants}
     rows = NameVariant.objects.filter(participant__in=list(variants)).order_by("pk")

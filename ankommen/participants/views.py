@@ -24,7 +24,7 @@ from ankommen.audit.services import log_action, log_read
 from ankommen.network.access import object_page, requires
 from ankommen.network.models import Membership
 from ankommen.participants import services
-from ankommen.participants.access import get_household_for, get_participant_for, visible_participants
+from ankommen.participants.access import get_household_for, get_participant_for, own_participants, visible_participants
 from ankommen.participants.candidates import find_candidates, shown_reasons
 from ankommen.participants.choices import LEGAL_BASES
 from ankommen.participants.forms import (
@@ -378,7 +378,7 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
     form = AddMemberForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         participant = (
-            visible_participants(actor).filter(reference__iexact=form.cleaned_data["reference"].strip()).first()
+            own_participants(actor).filter(reference__iexact=form.cleaned_data["reference"].strip()).first()
         )
         if participant is None:
             form.add_error("reference", _("Your organisation has no record with this reference."))
