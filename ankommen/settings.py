@@ -302,5 +302,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "huey": {"level": "INFO"}},
+    # huey's consumer adds its own handler unless the "huey" logger already has one: give it ours
+    # and stop propagation, so each line is written once.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    },
 }
