@@ -11,6 +11,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -173,6 +174,9 @@ def reactivate_organisation(request: HttpRequest, organisation_id: int) -> HttpR
 # --- members, invitations and roles ---------------------------------------------------
 
 
+MEMBERS_PAGE_SIZE = 50
+
+
 @requires("network.view_members")
 def members(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
@@ -187,9 +191,11 @@ def members(request: HttpRequest) -> HttpResponse:
         .select_related("organisation")
         .order_by("-created_at")
     )
+    page = Paginator(memberships, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     context = {
-        "memberships": memberships,
+        "memberships": page,
+        "page": page,
         "invitations": [
             (invitation, invitation.state_at(now) == InvitationState.EXPIRED) for invitation in invitations
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -170,6 +171,19 @@ def test_members_page_has_bounded_queries(world: World, django_assert_max_num_qu
         assert queries_for(client, url) == baseline, persona
         with django_assert_max_num_queries(14):
             client.get(url)
+
+
+def test_members_page_is_paginated(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ankommen.network import views
+
+    monkeypatch.setattr(views, "MEMBERS_PAGE_SIZE", 3)
+    more_people(world, 4)
+    client = world.client_for("coordinator")
+    first = client.get(reverse("network:members")).content.decode()
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get(reverse("network:members"), {"page": 999}).content.decode()
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert len(re.findall(r'href="/network/members/\d+/"', first)) == 3
 
 
 def test_members_page_by_role(world: World) -> None:
