@@ -153,6 +153,9 @@ def _two_factor_verify(request: HttpRequest, user: User, next_url: str) -> HttpR
         else:
             otp_login(request, device)
             request.session.cycle_key()
+            if confirmed_totp_device(user) is None:
+                # signed in with the one-time code of a second-factor reset: set up a new authenticator now
+                return redirect(reverse("accounts:two_factor") + "?" + urlencode({"next": next_url}))
             if isinstance(device, StaticDevice):
                 left = remaining_backup_codes(user)
                 messages.warning(

@@ -14,4 +14,5 @@ ACTIONS = {
     "user.viewed": _("Viewed a user's account data"),
     "user.deactivated": _("Deactivated a user account"),
     "user.reactivated": _("Reactivated a user account"),
+    "user.second_factor_reset": _("Reset a user's second factor (lost phone)"),
 }

@@ -25,9 +25,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scope, scopes_disabled
 
 from ankommen.accounts.models import User
+from ankommen.accounts.two_factor import BACKUP_DEVICE_NAME
 from ankommen.audit.services import log_action
 from ankommen.network.middleware import SESSION_MEMBERSHIP_KEY
 from ankommen.network.models import Invitation, InvitationState, Membership, Organisation
@@ -546,6 +549,45 @@ def reactivate_user(actor: Membership, user: User) -> User:
             data={"user": current.pk},
         )
     return current
+
+
+def reset_second_factor(actor: Membership, user: User) -> str:
+    """For a lost phone: remove the account's authenticator and backup codes, end its sessions,
+    and return one single-use reset code for the coordinator to hand over in person.
+
+    The code signs in once in place of the second factor and leads straight to setting up a new
+    authenticator, so a stolen password alone can still not enrol a device.
+    """
+    _require_rule(actor, "network.manage_user", user)
+    if user.pk == actor.user_id:
+        raise NetworkError(_("You cannot reset your own second factor. Ask another coordinator."), code="own_account")
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        with scopes_disabled():
+            elsewhere = Membership.objects.filter(user=current, is_active=True).exclude(network=actor.network_id)
+            if elsewhere.exists():
+                raise NetworkError(
+                    _(
+                        "This account also works in another network; its second factor can only be reset "
+                        "by the platform administrator."
+                    ),
+                    code="other_network",
+                )
+        TOTPDevice.objects.filter(user=current).delete()
+        StaticDevice.objects.filter(user=current).delete()
+        device = StaticDevice.objects.create(user=current, name=BACKUP_DEVICE_NAME, confirmed=True)
+        code = StaticToken.random_token()
+        StaticToken.objects.create(device=device, token=code)
+        ended = end_sessions_of(current)
+        log_action(
+            actor,
+            "user.second_factor_reset",
+            current,
+            network=actor.network,
+            subject=_subject(current),
+            data={"user": current.pk, "sessions_ended": ended},
+        )
+    return code
 
 
 def end_sessions_of(user: User) -> int:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("members/<int:user_id>/", views.member_detail, name="member"),
     path("members/<int:user_id>/roles/", views.assign_role, name="assign_role"),
     path("members/<int:user_id>/deactivate/", views.deactivate_user, name="deactivate_user"),
+    path("members/<int:user_id>/reset-second-factor/", views.reset_second_factor, name="reset_second_factor"),
     path("members/<int:user_id>/reactivate/", views.reactivate_user, name="reactivate_user"),
     path("members/roles/<int:membership_id>/revoke/", views.revoke_role, name="revoke_role"),
     # the invitee's page (public, one-time token) and the role switcher

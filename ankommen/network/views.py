@@ -331,6 +331,22 @@ def deactivate_user(request: HttpRequest, user_id: int) -> HttpResponse:
 @requires("network.manage_members")
 @require_POST
 @sudo_required
+@never_cache
+def reset_second_factor(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Reset a lost second factor and show the one-time reset code once (not stored anywhere readable)."""
+    actor = _actor(request)
+    person = get_user_for(actor, user_id, write=True)
+    try:
+        code = services.reset_second_factor(actor, person)
+    except NetworkError as exc:
+        _error_messages(request, exc)
+        return redirect("network:member", user_id=person.pk)
+    return render(request, "network/second_factor_reset.html", {"person": person, "code": code})
+
+
+@requires("network.manage_members")
+@require_POST
+@sudo_required
 def reactivate_user(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _actor(request)
     person = get_user_for(actor, user_id, write=True)

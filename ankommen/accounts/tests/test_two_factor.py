@@ -253,3 +253,20 @@ def test_login_with_password_and_code_reaches_the_start_page(member: Membership)
     response = client.post(response["Location"], {"code": totp_code(device), "next": "/"})
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+def test_reset_code_signs_in_once_and_leads_to_setting_up_a_new_authenticator(world: World) -> None:
+    from django_scopes import scope
+
+    from ankommen.network import services as network_services
+
+    user = world.memberships["case_manager_a"].user
+    with scope(network=world.network):
+        code = network_services.reset_second_factor(world.memberships["coordinator"], user)
+    client = Client()
+    assert password_login(client, user.email).status_code == 302
+    response = client.post(TWO_FACTOR, {"code": code, "next": "/network/"})
+    assert response.status_code == 302
+    assert response["Location"] == TWO_FACTOR + "?next=%2Fnetwork%2F"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and b"<svg" in page.content  # the set-up QR code

@@ -96,6 +96,9 @@ MATRIX = {
         kwargs=lambda w: {"membership_id": w.extra["colleague_membership"].pk},
     ),
     "network:deactivate_user": Expect(COORDINATOR, method="post", ok=302, outsider=404, sudo=True, kwargs=_colleague),
+    "network:reset_second_factor": Expect(
+        COORDINATOR, method="post", ok=200, outsider=404, sudo=True, kwargs=_colleague
+    ),
     "network:reactivate_user": Expect(
         COORDINATOR, method="post", ok=302, outsider=404, sudo=True, kwargs=lambda w: {"user_id": w.extra["former"].pk}
     ),

@@ -343,3 +343,38 @@ def test_audit_entries_hold_no_names_or_email_addresses(scoped: World) -> None:
         text = audit_text(entry)
         for secret in ("Zeynep", "zeynep@example.org", "Verein", "info@verein.example"):
             assert secret not in text, (entry.action, text)
+
+
+def test_second_factor_reset_replaces_all_devices_with_one_code(scoped: World) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ankommen.accounts.services import verify_second_factor
+
+    user = scoped.memberships["case_manager_a"].user
+    scoped.client_for("case_manager_a")  # an open session
+    TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=True)
+    code = services.reset_second_factor(scoped.memberships["coordinator"], user)
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == [code]
+    assert StaticDevice.objects.filter(user=user).count() == 1
+    assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(user.pk)]
+    [entry] = audit("user.second_factor_reset")
+    assert entry.data["user"] == user.pk and code not in str(entry.data)
+    verify_second_factor(user, code)  # works once ...
+    assert not StaticToken.objects.filter(device__user=user).exists()  # ... and is used up
+
+
+def test_second_factor_reset_is_refused_for_oneself_other_networks_and_non_coordinators(scoped: World) -> None:
+    coordinator = scoped.memberships["coordinator"]
+    with pytest.raises(NetworkError) as caught:
+        services.reset_second_factor(coordinator, coordinator.user)
+    assert codes(caught.value) == {"own_account"}
+    user = scoped.memberships["case_manager_a"].user
+    MembershipFactory(organisation=scoped.organisations["other_ki"], user=user, role=Role.CASE_MANAGER)
+    with pytest.raises(NetworkError) as caught:
+        services.reset_second_factor(coordinator, user)
+    assert codes(caught.value) == {"other_network"}
+    with pytest.raises(PermissionDenied):
+        services.reset_second_factor(scoped.memberships["team_lead_a"], scoped.memberships["assistant_a"].user)
+    assert audit("user.second_factor_reset") == []
