@@ -7,6 +7,7 @@ under ``make run`` (SQLite, debug, console e-mail); production must set at least
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -161,6 +162,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ankommen.accounts.views.lockout_response"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_CLIENT_IP_CALLABLE = "ankommen.audit.context.address_of"
+# Our own reverse proxies (addresses or networks, e.g. "127.0.0.1,10.0.0.0/8"): when the peer is one
+# of them, the client address comes from X-Forwarded-For (audit log, login lockout). Empty: the peer.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 # E-mail logins are case-insensitive: count "Alice@…" and "alice@…" as one (ankommen/accounts/lockout.py).
 AXES_USERNAME_CALLABLE = "ankommen.accounts.lockout.username_for_axes"
 # Axes' log lines and stored form data must not carry e-mail addresses, passwords or codes.

@@ -82,3 +82,10 @@ def test_time_zone_and_languages() -> None:
     assert settings.TIME_ZONE == "Europe/Berlin"
     assert settings.LANGUAGE_CODE == "de"
     assert [code for code, _ in settings.LANGUAGES][:2] == ["de", "en"]
+
+
+def test_trusted_proxies_must_be_addresses_or_networks() -> None:
+    result = _run({"ANKOMMEN_ENV": "test", "TRUSTED_PROXIES": "127.0.0.1,proxy.example"}, "check")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr and "proxy.example" in result.stderr
+    assert _run({"ANKOMMEN_ENV": "test", "TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8"}, "check").returncode == 0
