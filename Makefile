@@ -69,10 +69,17 @@ lock:
 	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links base.in -o base.txt
 	cd requirements && ../$(VENV)/bin/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links dev.in -o dev.txt
 
-bench: migrate
+# Benchmark-only dependencies (splink, the reference of the duplicate benchmark): never in production.
+BENCH_STAMP := $(VENV)/.bench-installed-$(shell cat requirements/bench.txt | sha1sum | cut -c1-12)
+$(BENCH_STAMP): $(STAMP) requirements/bench.txt
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements/bench.txt
+	rm -f $(VENV)/.bench-installed-*; touch $(BENCH_STAMP)
+
+# Runs every suite in bench/ and rewrites docs/benchmarks.md (bench/README.md says what each measures).
+bench: migrate $(BENCH_STAMP)
 	ANKOMMEN_ENV=development $(PY) -m bench run --scale default
 
-bench-quick: migrate
+bench-quick: migrate $(BENCH_STAMP)
 	ANKOMMEN_ENV=development $(PY) -m bench run --scale quick
 
 clean:

@@ -64,7 +64,11 @@ INSTALLED_APPS = [
     "ankommen.participants",
     "ankommen.cases",
     "ankommen.consents",
+    "ankommen.conferences",
+    "ankommen.offers",
     "ankommen.api",
+    "ankommen.pathways",
+    "ankommen.funding",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,11 @@ urlpatterns = [
     path("jobs/", include("ankommen.jobs.urls")),
     path("participants/", include("ankommen.participants.urls")),
     path("cases/", include("ankommen.cases.urls")),
+    path("pathways/", include("ankommen.pathways.urls")),
+    path("consents/", include("ankommen.consents.urls")),
+    path("conferences/", include("ankommen.conferences.urls")),
+    path("offers/", include("ankommen.offers.urls")),
+    path("funding/", include("ankommen.funding.urls")),
     path("api/", include("ankommen.api.urls")),
 ]
 

@@ -6,10 +6,16 @@ DPO, the platform administrator, the police, the chambers). Staff of another org
 ``cases.view`` see a case only while a consent for cooperation (``consents``) names their
 organisation, and then only the data categories it names (``shared_categories``); they never
 change it (write access stays with the owning organisation, see ``rules.py``). Consents are read
-on every request, so a revocation ends the recipient's access with the next request.
+on every request, so a revocation ends the recipient's access with the next request; closing the
+case ends it too.
 
 Outsiders get 404 (never a hint that the case exists); visible but read-only: 403.
 ``visible_cases`` is the list counterpart of the rule ``cases.view_case`` (kept in step by a test).
+
+``get_case_for`` hands a recipient's shared case only to pages that ask for it with
+``shared=True`` and then show no more than ``shared_categories`` allows (the case page). Every
+other page of a case answers 404 to recipients by default (403 when it changes the case), so a
+new page cannot leak case content to another organisation by forgetting the categories.
 """
 
 from __future__ import annotations
@@ -45,7 +51,10 @@ def shared_categories(actor: Membership, case: Case) -> frozenset[str] | None:
     return case_categories(case.pk, actor.organisation_id, network_id=actor.network_id)
 
 
-def get_case_for(actor: Membership, case_id: int | str, *, write: bool = False) -> Case:
+def get_case_for(actor: Membership, case_id: int | str, *, write: bool = False, shared: bool = False) -> Case:
+    """A case the actor may see (404 otherwise); with ``write`` one it may change (403 otherwise).
+    A case of another organisation shared under a consent only with ``shared=True``: the caller
+    then shows no more than ``shared_categories(actor, case)``."""
     try:
         case = visible_cases(actor).select_related("case_type", "participant", "household", "lead").get(pk=int(case_id))
     except (Case.DoesNotExist, ValueError, TypeError):
@@ -54,6 +63,8 @@ def get_case_for(actor: Membership, case_id: int | str, *, write: bool = False) 
         raise Http404
     if write and not check_case_rule("cases.change_case", actor, case):
         raise PermissionDenied
+    if not shared and case.organisation_id != actor.organisation_id:
+        raise Http404
     return case
 
 

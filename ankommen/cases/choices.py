@@ -141,3 +141,11 @@ class TimelineKind(models.TextChoices):
     APPOINTMENT = "appointment", _("Appointments")
     APPROVAL = "approval", _("Approvals")
     ROLE = "role", _("Case roles")
+    TRANSFER = "transfer", _("Transfers")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the answer")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")

@@ -2,7 +2,13 @@
 phase, worked on by the demo case manager (fallmanagement@demo.ankommen.invalid) through the
 services, so the timeline, the tasks and the audit log look as they would in use.
 
-Idempotent: if the demo network already has case types, nothing happens.
+Across organisations: a case manager of the Sozialamt (sozialamt@demo.ankommen.invalid) works on
+one GGUA case as a co-worker under the participant's consent to cooperation, with a task of her
+own, and another GGUA case waits for the Sozialamt to answer a transfer request made under a
+consent to the transfer. The consents are created here directly (the demo of a consent).
+
+Idempotent: if the demo network already has case types, no cases are added; the cross-organisation
+part is added once (if its co-worker role or transfer request is missing).
 """
 
 from __future__ import annotations
@@ -12,10 +18,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from ankommen.cases import services
-from ankommen.cases.choices import Phase
-from ankommen.cases.models import Case, CaseType, CaseTypeTask
+from ankommen.cases import services, transfers
+from ankommen.cases.choices import Phase, TransferStatus
+from ankommen.cases.models import Case, CaseRole, CaseTransfer, CaseType, CaseTypeTask
 from ankommen.cases.my_work import years_before
+from ankommen.consents.models import Consent
 from ankommen.network.demo import DemoNetwork
 from ankommen.participants.models import Household, Participant
 
@@ -185,10 +192,67 @@ def _walk(demo: DemoNetwork, case: Case, target: str) -> Case:
     return case
 
 
+def _consent(demo: DemoNetwork, case: Case, purpose: str, recipient: str, categories: list[str]) -> Consent:
+    today = timezone.localdate()
+    consent = Consent.objects.create(
+        network=demo.network,
+        organisation=case.organisation,
+        participant=case.participant,  # type: ignore[misc]
+        case=case,
+        purpose=purpose,
+        purpose_note="Demo: Übergabe an das Sozialamt" if purpose == "transfer" else "Demo: gemeinsame Begleitung",
+        data_categories=categories,
+        language="ar",
+        form="written",
+        given_on=today - dt.timedelta(days=3),
+        valid_until=today + dt.timedelta(days=180),
+        recorded_by=demo.memberships["fallmanagement"].user,
+    )
+    consent.recipients.set([demo.organisations[recipient]])
+    return consent
+
+
+def _cross_organisation(demo: DemoNetwork) -> None:
+    """A Sozialamt co-worker on one GGUA case and a pending transfer of another (once)."""
+    actor = demo.memberships["fallmanagement"]
+    colleague = demo.memberships["sozialamt"]
+    sozialamt = demo.organisations["sozialamt"]
+    ggua_cases = Case.objects.filter(
+        network=demo.network, organisation=demo.organisations["ggua"], participant__isnull=False
+    ).select_related("case_type", "participant")
+    if not CaseRole.objects.filter(network=demo.network, organisation=sozialamt).exists():
+        case = ggua_cases.filter(phase=Phase.IMPLEMENTATION).order_by("pk").first()
+        if case is not None:
+            _consent(demo, case, "cooperation", "sozialamt", ["identity", "language", "plan", "notes"])
+            services.add_case_role(actor, case, colleague.user, organisation_id=sozialamt.pk)
+            services.add_task(
+                colleague,
+                case,
+                title="Leistungsanspruch nach dem AsylbLG klären",
+                due_on=timezone.localdate() + dt.timedelta(days=3),
+            )
+    if not CaseTransfer.objects.filter(network=demo.network, status=TransferStatus.PENDING).exists():
+        early: list[str] = [Phase.ASSESSMENT, Phase.INTAKE, Phase.PLANNING]
+        candidates = sorted(ggua_cases.filter(phase__in=early), key=lambda c: (early.index(c.phase), c.pk))
+        for case in candidates:
+            if transfers.transfer_blockers(case, None):
+                continue
+            _consent(demo, case, "transfer", "sozialamt", ["identity", "residence", "assessment"])
+            transfers.request_transfer(
+                actor,
+                case,
+                to_organisation=sozialamt,
+                reason="Die Familie zieht in eine städtische Unterkunft; die Begleitung übernimmt das Sozialamt.",
+                proposed_lead=colleague.user,
+            )
+            break
+
+
 def seed(demo: DemoNetwork) -> int:
     """Create the demo case types and cases; returns how many cases were created."""
     with transaction.atomic():
         if CaseType.objects.filter(network=demo.network).exists():
+            _cross_organisation(demo)
             return 0
         family, young, zue = _case_types(demo)
         actor = demo.memberships["fallmanagement"]
@@ -221,4 +285,5 @@ def seed(demo: DemoNetwork) -> int:
         for person in zue_residents:
             services.open_case(actor, case_type=zue, participant=person, referral_source="Sozialdienst der ZUE")
             created += 1
+        _cross_organisation(demo)
         return created

@@ -32,6 +32,7 @@ from ankommen.cases.choices import (
     ResponsibleParty,
     StatusGroup,
     TimelineKind,
+    TransferStatus,
 )
 from ankommen.participants.choices import Language
 
@@ -49,7 +50,10 @@ class CaseType(models.Model):
     target_group = models.CharField(_("target group"), max_length=250, blank=True)
     requires_plan_approval = models.BooleanField(_("support plans need a team lead's approval"), default=False)
     requires_closure_approval = models.BooleanField(_("closures need a team lead's approval"), default=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive case types cannot be chosen for new cases.")
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = _scoped()
 
@@ -75,6 +79,7 @@ class CaseTypeTask(models.Model):
     responsible = models.CharField(
         _("responsible"), max_length=20, choices=ResponsibleParty.choices, default=ResponsibleParty.CASE_MANAGER
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = _scoped()
 
@@ -186,11 +191,12 @@ class CaseChild(models.Model):
 
 
 class CaseRole(CaseChild):
-    """A further member of staff working on the case.
+    """A further member of staff working on the case: a colleague of the owning organisation, or
+    a case manager of another organisation while a consent for cooperation names it.
 
-    Extension point (consent, a later step of issue [C]): for now only staff of the owning
-    organisation (``services.add_case_role`` refuses others). Cross-organisation roles will need a
-    valid consent naming the organisation; the check belongs into ``services._may_join``.
+    ``organisation`` is the organisation the person works for in this case. A role of another
+    organisation is in force only while such a consent is (``contribute.role_rows``): when it
+    lapses the row stays, shown as inactive, and grants nothing.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="roles")
@@ -332,6 +338,15 @@ class Appointment(CaseChild):
         _("kind"), max_length=15, choices=AppointmentKind.choices, default=AppointmentKind.COUNSELLING
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attended by"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
         verbose_name = _("appointment")
@@ -422,3 +437,111 @@ class TimelineEntry(CaseChild):
         from ankommen.cases.timeline import render_text
 
         return render_text(self.text_key, self.params)
+
+
+class CaseTransfer(CaseChild):
+    """A request to hand a case over to another organisation (request → accepted / declined /
+    withdrawn). Allowed only while a consent for the transfer names the target organisation
+    (``consent``: the one in force when it was requested; checked again on acceptance)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
+    from_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    consent = models.ForeignKey("consents.Consent", on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(_("reason for the transfer"))
+    proposed_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed lead case manager"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    new_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new lead case manager"),
+    )
+
+    class Meta:
+        verbose_name = _("case transfer")
+        verbose_name_plural = _("case transfers")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(status="pending"), name="case_transfer_one_pending"),
+        ]
+        indexes = [models.Index(fields=["network", "to_organisation", "status"], name="transfer_incoming")]
+
+    def __str__(self) -> str:
+        return self.get_status_display()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == TransferStatus.PENDING
+
+
+class OrganisationCaseSettings(models.Model):
+    """How one organisation works on cases: whether its support plans and closures need a team
+    lead's approval, in addition to what the case type asks for (ADR 0009)."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    organisation = models.OneToOneField("network.Organisation", on_delete=models.CASCADE, related_name="case_settings")
+    requires_plan_approval = models.BooleanField(
+        _("support plans need a team lead's approval"),
+        default=False,
+        help_text=_("For every case of your organisation, whatever its case type asks for."),
+    )
+    requires_closure_approval = models.BooleanField(
+        _("closures need a team lead's approval"),
+        default=False,
+        help_text=_("For every case of your organisation, whatever its case type asks for."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = _scoped()
+
+    class Meta:
+        verbose_name = _("case settings of an organisation")
+        verbose_name_plural = _("case settings of organisations")
+
+    def __str__(self) -> str:
+        return str(self.organisation_id)
+
+
+class WorkReminder(models.Model):
+    """A member of staff's daily reminder e-mail (counts only, no personal data): whether they
+    want it, and the day it was last sent (so a second run on the same day sends nothing)."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField(_("send me the daily reminder e-mail"), default=True)
+    last_sent_on = models.DateField(_("last sent on"), null=True, blank=True)
+
+    objects = _scoped()
+
+    class Meta:
+        verbose_name = _("work reminder")
+        verbose_name_plural = _("work reminders")
+        constraints = [models.UniqueConstraint(fields=["network", "user"], name="work_reminder_unique_user")]
+
+    def __str__(self) -> str:
+        return str(self.user_id)

@@ -1,11 +1,14 @@
 """The "my work" panel of the start page for case managers and team leads.
 
-"My cases" are the open cases of the own organisation that the user leads or works on as a
-co-worker. The panel shows, with a fixed number of queries whatever the number of cases:
-due and overdue tasks, this week's appointments, documents expiring within 60 days (residence
-status history), 27th birthdays within the next 12 months (age limit of § 25a AufenthG),
-re-assessments due and, for team leads, approval requests waiting for them. What is shown is
-logged as one read (``case.work_listed``: ids only).
+"My cases" are the open cases the user leads or works on as a co-worker: of the own organisation,
+or of another organisation while a consent for cooperation names the user's organisation. The
+panel shows, with a fixed number of queries whatever the number of cases: due and overdue tasks,
+this week's appointments, documents expiring within 60 days (residence status history), legal age
+limits coming up within 180 days (the 18th birthday, and the 27th birthday as the limit of § 25a
+AufenthG), re-assessments due, incoming transfer requests and, for team leads, approval requests
+waiting for them. People's names, documents and birthdays come from the own organisation's cases
+only: of a shared case the panel shows the reference, never more than the consent covers. What
+is shown is logged as one read (``case.work_listed``: ids only).
 """
 
 from __future__ import annotations
@@ -20,15 +23,20 @@ from django.utils import timezone
 from ankommen.audit.services import log_action
 from ankommen.cases.access import own_cases, visible_cases
 from ankommen.cases.choices import Decision, Phase
-from ankommen.cases.models import Appointment, Approval, Case, Task
+from ankommen.cases.models import Appointment, Approval, Case, CaseTransfer, Task
+from ankommen.cases.transfers import incoming_transfers
 from ankommen.network.models import Membership
 from ankommen.participants.models import Participant, ResidenceStatus
+from ankommen.pathways.deadlines import upcoming_deadlines
 
 TASK_HORIZON_DAYS = 7
 DOCUMENT_WARNING_DAYS = 60
 AGE_LIMIT_25A = 27
-BIRTHDAY_HORIZON_DAYS = 365
+AGE_OF_MAJORITY = 18
+AGE_LIMITS = (AGE_OF_MAJORITY, AGE_LIMIT_25A)
+BIRTHDAY_HORIZON_DAYS = 180
 REASSESSMENT_HORIZON_DAYS = 14
+PATHWAY_DEADLINE_DAYS = 90
 LIMIT = 20
 
 
@@ -41,7 +49,12 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 
 def my_cases(actor: Membership) -> QuerySet[Case]:
-    return visible_cases(actor).exclude(phase=Phase.CLOSED).filter(Q(lead=actor.user_id) | Q(roles__user=actor.user_id))
+    """Open visible cases the user leads or works on (a role for the actor's organisation)."""
+    return (
+        visible_cases(actor)
+        .exclude(phase=Phase.CLOSED)
+        .filter(Q(lead=actor.user_id) | Q(roles__user=actor.user_id, roles__organisation=actor.organisation_id))
+    )
 
 
 def _people_of(cases: QuerySet[Case]) -> Q:
@@ -52,13 +65,15 @@ def _people_of(cases: QuerySet[Case]) -> Q:
 def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
     mine = my_cases(actor)
     open_visible = own_cases(actor).exclude(phase=Phase.CLOSED)
+    mine_own = mine.filter(organisation=actor.organisation_id)
     subject = ("case__participant", "case__household")
     tasks = list(
         Task.objects.filter(network=actor.network_id, done_at__isnull=True)
         .filter(due_on__lte=today + dt.timedelta(days=TASK_HORIZON_DAYS))
         .filter(
             Q(assignee=actor.user_id, case__in=open_visible.values("pk"))
-            | Q(assignee__isnull=True, case__in=mine.values("pk"))
+            | Q(assignee=actor.user_id, case__in=mine.values("pk"))
+            | Q(assignee__isnull=True, case__in=mine_own.values("pk"))
         )
         .select_related(*subject)
         .order_by("due_on", "pk")[:LIMIT]
@@ -68,14 +83,16 @@ def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
     appointments = list(
         Appointment.objects.filter(
             network=actor.network_id,
-            case__in=mine.values("pk"),
             starts_at__gte=start,
             starts_at__lt=start + dt.timedelta(days=7),
         )
+        .filter(Q(case__in=mine.values("pk")) | Q(assignee=actor.user_id, case__in=open_visible.values("pk")))
         .select_related(*subject)
         .order_by("starts_at", "pk")[:LIMIT]
     )
-    people = Participant.objects.filter(network=actor.network_id, merged_into__isnull=True).filter(_people_of(mine))
+    people = Participant.objects.filter(
+        network=actor.network_id, organisation=actor.organisation_id, merged_into__isnull=True
+    ).filter(_people_of(mine_own))
     later_period = ResidenceStatus.objects.filter(
         participant=OuterRef("participant"), valid_from__gt=OuterRef("valid_from")
     )
@@ -91,13 +108,13 @@ def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
         .order_by("valid_to", "pk")[:LIMIT]
     )
     horizon = today + dt.timedelta(days=BIRTHDAY_HORIZON_DAYS)
+    coming_up = Q()
+    for age in AGE_LIMITS:
+        coming_up |= Q(date_of_birth__gte=years_before(today, age), date_of_birth__lte=years_before(horizon, age))
     birthdays = list(
-        Participant.objects.filter(
-            network=actor.network_id,
-            pk__in=people.values("pk"),
-            date_of_birth__gte=years_before(today, AGE_LIMIT_25A),
-            date_of_birth__lte=years_before(horizon, AGE_LIMIT_25A),
-        ).order_by("date_of_birth", "pk")[:LIMIT]
+        Participant.objects.filter(network=actor.network_id, pk__in=people.values("pk"))
+        .filter(coming_up)
+        .order_by("-date_of_birth", "pk")[:LIMIT]
     )
     reassessments = list(
         mine.filter(reassessment_due_on__lte=today + dt.timedelta(days=REASSESSMENT_HORIZON_DAYS))
@@ -118,14 +135,41 @@ def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
             .select_related(*subject)
             .order_by("requested_at", "pk")[:LIMIT]
         )
+    transfers: list[CaseTransfer] = []
+    if actor.has_perm("cases.edit"):
+        transfers = list(
+            incoming_transfers(actor)
+            .select_related("case__case_type", "from_organisation")
+            .order_by("requested_at", "pk")[:LIMIT]
+        )
+    limits = [_age_limit(p, today) for p in birthdays]
     return {
-        "tasks": [{"task": t, "overdue": t.due_on < today} for t in tasks],
-        "appointments": appointments,
+        "tasks": [{"task": t, "overdue": t.due_on < today, "own": _own(actor, t.case)} for t in tasks],
+        "appointments": [{"appointment": a, "own": _own(actor, a.case)} for a in appointments],
         "documents": [{"status": s, "days_left": (s.valid_to - today).days} for s in documents if s.valid_to],
-        "birthdays": [{"person": p, "on": _birthday(p.date_of_birth, AGE_LIMIT_25A)} for p in birthdays],
-        "reassessments": [{"case": c, "overdue": c.reassessment_due_on < today} for c in reassessments],  # type: ignore[operator]
+        "birthdays": sorted((row for row in limits if row is not None), key=lambda row: (row["on"], row["person"].pk)),
+        "reassessments": [
+            {"case": c, "overdue": c.reassessment_due_on < today, "own": _own(actor, c)}  # type: ignore[operator]
+            for c in reassessments
+        ],
         "approvals": approvals,
+        "transfers": transfers,
+        "pathway_deadlines": upcoming_deadlines(actor, today, PATHWAY_DEADLINE_DAYS),
     }
+
+
+def _own(actor: Membership, case: Case) -> bool:
+    """Whether the case belongs to the actor's organisation (else: show the reference only)."""
+    return case.organisation_id == actor.organisation_id
+
+
+def _age_limit(person: Participant, today: dt.date) -> dict[str, Any] | None:
+    """The age limit coming up for this person (the next one within the horizon)."""
+    for age in AGE_LIMITS:
+        on = _birthday(person.date_of_birth, age)
+        if on is not None and today <= on <= today + dt.timedelta(days=BIRTHDAY_HORIZON_DAYS):
+            return {"person": person, "on": on, "age": age, "days_left": (on - today).days}
+    return None
 
 
 def _birthday(born: dt.date | None, age: int) -> dt.date | None:
@@ -142,13 +186,23 @@ def my_work_panel(request: HttpRequest) -> dict[str, Any]:
     work = work_for(actor, timezone.localdate())
     cases = sorted(
         {row["task"].case_id for row in work["tasks"]}
-        | {a.case_id for a in work["appointments"]}
+        | {row["appointment"].case_id for row in work["appointments"]}
         | {row["case"].pk for row in work["reassessments"]}
         | {a.case_id for a in work["approvals"]}
+        | {t.case_id for t in work["transfers"]}
     )
     people = sorted(
-        {row["status"].participant_id for row in work["documents"]} | {r["person"].pk for r in work["birthdays"]}
+        {row["status"].participant_id for row in work["documents"]}
+        | {r["person"].pk for r in work["birthdays"]}
+        | {row.participant.pk for row in work["pathway_deadlines"]}
     )
     if cases or people:
         log_action(actor, "case.work_listed", data={"cases": cases, "participants": people})
-    return {"work": work, "age_limit": AGE_LIMIT_25A, "document_days": DOCUMENT_WARNING_DAYS}
+    return {
+        "work": work,
+        "age_limit": AGE_LIMIT_25A,
+        "birthday_days": BIRTHDAY_HORIZON_DAYS,
+        "document_days": DOCUMENT_WARNING_DAYS,
+        "pathway_deadline_days": PATHWAY_DEADLINE_DAYS,
+        "may_configure": actor.has_perm("cases.configure"),
+    }

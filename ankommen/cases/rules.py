@@ -2,8 +2,8 @@
 
 Read as sentences:
 - ``cases.view_case``: the actor's role may see cases, and the case belongs to the actor's
-  network and organisation, or a consent for cooperation in force names the actor's
-  organisation (read afresh on every check: revocation takes effect at once).
+  network and organisation, or the case is open and a consent for cooperation in force names
+  the actor's organisation (read afresh on every check: revocation takes effect at once).
 - ``cases.change_case``: the role may work on cases, and the case belongs to the actor's
   organisation (recipients under a consent read, they do not write).
 - ``cases.decide_approval``: the role may approve, the actor is a team lead of the organisation
@@ -58,6 +58,7 @@ def is_case_of_own_organisation(membership: Membership, obj: Any) -> bool:
 
 @rules.predicate
 def is_shared_with_organisation(membership: Membership, obj: Any) -> bool:
+    from ankommen.consents.choices import Purpose
     from ankommen.consents.queries import valid_consents
 
     case = _case_of(obj)
@@ -65,9 +66,10 @@ def is_shared_with_organisation(membership: Membership, obj: Any) -> bool:
         _active(membership)
         and case is not None
         and case.network_id == membership.network_id
+        and not case.is_closed
         and valid_consents(
             network_id=membership.network_id,
-            purpose="cooperation",
+            purpose=Purpose.COOPERATION,
             recipient_id=membership.organisation_id,
             case_id=case.pk,
         ).exists()

@@ -1,5 +1,6 @@
 """State changes of cases: open, the phases and their guards, assessment, plan, monitoring,
-tasks, appointments, approvals, closure and reopening.
+tasks, appointments, co-workers, approvals, closure and reopening. Transfers to another
+organisation are in ``transfers.py``, case types and organisation settings in ``case_types.py``.
 
 Each function takes the acting membership first, checks that it may work on cases of the
 owning organisation (``rules.cases.change_case``), runs in one transaction, writes a
@@ -39,6 +40,7 @@ from ankommen.cases.choices import (
     age_band,
     next_phase,
 )
+from ankommen.cases.contribute import may_contribute
 from ankommen.cases.models import (
     INDICATION_FIELDS,
     Appointment,
@@ -49,12 +51,15 @@ from ankommen.cases.models import (
     CaseType,
     Goal,
     Measure,
+    OrganisationCaseSettings,
     ProgressNote,
     SystemBarrier,
     Task,
     TimelineEntry,
 )
 from ankommen.cases.rules import check_case_rule
+from ankommen.consents.choices import Purpose
+from ankommen.consents.queries import valid_consents
 from ankommen.core.references import highest_number, next_number
 from ankommen.network.models import Membership
 from ankommen.participants.choices import STATUS_GROUPS
@@ -174,12 +179,28 @@ def _create_template_tasks(actor: Membership, case: Case, phase: str, start: dt.
     return created
 
 
-def _staff_of(actor: Membership, user: User, permission: str) -> bool:
-    """The user holds an active role with ``permission`` in the actor's organisation."""
+def _staff_of(actor: Membership, user: User, permission: str, organisation_id: int | None = None) -> bool:
+    """The user holds an active role with ``permission`` in the organisation (default: the actor's)."""
     memberships = Membership.objects.filter(
-        network=actor.network_id, organisation=actor.organisation_id, user=user.pk, is_active=True
+        network=actor.network_id,
+        organisation=organisation_id or actor.organisation_id,
+        user=user.pk,
+        is_active=True,
+        organisation__is_active=True,
     )
     return any(m.has_perm(permission) for m in memberships)
+
+
+def _require_contribution(actor: Membership, case: Case, part: str) -> None:
+    """The owning organisation's case staff, or an active co-worker of another organisation whose
+    consent covers ``part`` ("tasks", "appointments", "notes"); see ``contribute.py``."""
+    if not may_contribute(actor, case, part):
+        raise PermissionDenied
+    _require_open(case)
+
+
+def _is_owner(actor: Membership, case: Case) -> bool:
+    return case.organisation_id == actor.organisation_id
 
 
 # --- open ------------------------------------------------------------------------------------
@@ -259,6 +280,29 @@ def update_intake(actor: Membership, case: Case, values: Mapping[str, Any], *, v
 # --- phases ----------------------------------------------------------------------------------
 
 
+def approval_requirements(case: Case) -> dict[str, bool]:
+    """Which approvals the case needs: what its case type asks for, and in addition what the
+    owning organisation asks for all its cases (``OrganisationCaseSettings``, ADR 0009).
+    Remembered on the instance for the rest of the request (one query)."""
+    cached: tuple[int, dict[str, bool]] | None = getattr(case, "_approval_requirements", None)
+    if cached is not None and cached[0] == case.organisation_id:
+        return cached[1]
+    settings = OrganisationCaseSettings.objects.filter(
+        network=case.network_id, organisation=case.organisation_id
+    ).first()
+    result: dict[str, bool] = {
+        ApprovalKind.PLAN: case.case_type.requires_plan_approval or bool(settings and settings.requires_plan_approval),
+        ApprovalKind.CLOSURE: case.case_type.requires_closure_approval
+        or bool(settings and settings.requires_closure_approval),
+    }
+    case._approval_requirements = (case.organisation_id, result)  # type: ignore[attr-defined]
+    return result
+
+
+def approval_required(case: Case, kind: str) -> bool:
+    return bool(approval_requirements(case).get(kind, False))
+
+
 def phase_blockers(case: Case, target: str) -> list[str]:
     """Why the case cannot move on to ``target`` yet (empty: it can). Shown on the case page."""
     problems: list[str] = []
@@ -269,15 +313,15 @@ def phase_blockers(case: Case, target: str) -> list[str]:
     if target == Phase.IMPLEMENTATION:
         if not case.goals.filter(target_date__isnull=False).exists():
             problems.append(str(_("The plan has no goal with a target date yet.")))
-        if case.case_type.requires_plan_approval and not _approved(case, ApprovalKind.PLAN):
-            problems.append(str(_("This case type needs a team lead's approval of the plan.")))
+        if approval_required(case, ApprovalKind.PLAN) and not _approved(case, ApprovalKind.PLAN):
+            problems.append(str(_("This case needs a team lead's approval of the plan.")))
     return problems
 
 
 def closure_blockers(case: Case) -> list[str]:
     problems: list[str] = []
-    if case.case_type.requires_closure_approval and not _approved(case, ApprovalKind.CLOSURE):
-        problems.append(str(_("This case type needs a team lead's approval of the closure.")))
+    if approval_required(case, ApprovalKind.CLOSURE) and not _approved(case, ApprovalKind.CLOSURE):
+        problems.append(str(_("This case needs a team lead's approval of the closure.")))
     return problems
 
 
@@ -332,14 +376,12 @@ def request_approval(actor: Membership, case: Case, kind: str) -> Approval:
     with transaction.atomic():
         case = _locked(actor, case)
         _require_open(case)
-        required: dict[str, bool] = {
-            ApprovalKind.PLAN: case.case_type.requires_plan_approval,
-            ApprovalKind.CLOSURE: case.case_type.requires_closure_approval,
-        }
-        if kind not in required:
+        if kind not in ApprovalKind.values:
             raise CaseError(_("Unknown kind of approval."))
-        if not required[kind]:
-            raise CaseError(_("This case type does not need this approval."))
+        if not approval_required(case, kind):
+            raise CaseError(
+                _("This case does not need this approval: neither its case type nor your organisation asks for it.")
+            )
         if kind == ApprovalKind.PLAN and case.phase != Phase.PLANNING:
             raise CaseError(_("A plan is approved in the planning phase."))
         if kind == ApprovalKind.CLOSURE and case.phase not in (Phase.IMPLEMENTATION, Phase.MONITORING):
@@ -468,9 +510,11 @@ def update_measure(actor: Membership, measure: Measure, values: Mapping[str, Any
 
 
 def add_progress_note(actor: Membership, goal: Goal, values: Mapping[str, Any]) -> ProgressNote:
+    """The owning organisation's staff, or an active co-worker of another organisation whose
+    consent covers the plan and the notes."""
     case = goal.case
     with transaction.atomic():
-        _open_case_for_change(actor, case)
+        _require_contribution(actor, case, "notes")
         note = ProgressNote.objects.create(
             network_id=case.network_id,
             goal=goal,
@@ -487,9 +531,15 @@ def add_progress_note(actor: Membership, goal: Goal, values: Mapping[str, Any]) 
 
 
 def add_task(actor: Membership, case: Case, *, title: str, due_on: dt.date, assignee: User | None = None) -> Task:
+    """Staff of the owning organisation give tasks to their colleagues (or to nobody); a co-worker
+    of another organisation adds tasks for themselves only."""
     with transaction.atomic():
-        _open_case_for_change(actor, case)
-        if assignee is not None and not _staff_of(actor, assignee, "cases.edit"):
+        _require_contribution(actor, case, "tasks")
+        if not _is_owner(actor, case):
+            if assignee is not None and assignee.pk != actor.user_id:
+                raise CaseError({"assignee": _("You can add tasks for yourself only.")})
+            assignee = actor.user
+        elif assignee is not None and not _staff_of(actor, assignee, "cases.edit"):
             raise CaseError({"assignee": _("Tasks can be given to case staff of your organisation only.")})
         task = Task.objects.create(network_id=case.network_id, case=case, title=title, due_on=due_on, assignee=assignee)
         _timeline(actor, case, TimelineKind.TASK, "task_added", title=title)
@@ -498,11 +548,15 @@ def add_task(actor: Membership, case: Case, *, title: str, due_on: dt.date, assi
 
 
 def complete_task(actor: Membership, task: Task) -> Task:
+    """Staff of the owning organisation complete any task; a co-worker of another organisation
+    only the tasks assigned to them."""
     case = task.case
     with transaction.atomic():
-        _open_case_for_change(actor, case)
+        _require_contribution(actor, case, "tasks")
         current = Task.objects.select_for_update().filter(pk=task.pk, case=case.pk).first()
         if current is None:
+            raise PermissionDenied
+        if not _is_owner(actor, case) and current.assignee_id != actor.user_id:
             raise PermissionDenied
         if current.done_at is not None:
             raise CaseError(_("This task is already done."))
@@ -515,42 +569,104 @@ def complete_task(actor: Membership, task: Task) -> Task:
 
 
 def add_appointment(actor: Membership, case: Case, values: Mapping[str, Any]) -> Appointment:
+    """Like tasks: a co-worker of another organisation adds appointments they attend themselves."""
     with transaction.atomic():
-        _open_case_for_change(actor, case)
-        appointment = Appointment(network_id=case.network_id, case=case)
+        _require_contribution(actor, case, "appointments")
+        assignee: User | None = values.get("assignee")
+        if not _is_owner(actor, case):
+            if assignee is not None and assignee.pk != actor.user_id:
+                raise CaseError({"assignee": _("You can add appointments for yourself only.")})
+            assignee = actor.user
+        elif assignee is not None and not _staff_of(actor, assignee, "cases.edit"):
+            raise CaseError({"assignee": _("Appointments can be given to case staff of your organisation only.")})
+        appointment = Appointment(network_id=case.network_id, case=case, assignee=assignee, created_by=actor.user)
         _changed(appointment, values, APPOINTMENT_FIELDS)
         appointment.save()
         _timeline(actor, case, TimelineKind.APPOINTMENT, "appointment_added")
-        _audit(actor, "case.appointment_added", case, appointment, kind=appointment.kind)
+        _audit(
+            actor,
+            "case.appointment_added",
+            case,
+            appointment,
+            kind=appointment.kind,
+            assignee=assignee.pk if assignee else None,
+        )
     return appointment
 
 
-def _may_join(actor: Membership, case: Case, user: User) -> bool:
-    """Who may be given a role in a case. For now: case staff of the owning organisation.
+def cooperation_in_force(case: Case, organisation_id: int) -> bool:
+    """A consent for cooperation in force for this case names the organisation."""
+    return valid_consents(
+        network_id=case.network_id, purpose=Purpose.COOPERATION, recipient_id=organisation_id, case_id=case.pk
+    ).exists()
 
-    Extension point for the consent module (later step of issue [C]): staff of another
-    organisation may join only while a valid consent names that organisation."""
-    return case.organisation_id == actor.organisation_id and _staff_of(actor, user, "cases.view")
+
+def _may_join(actor: Membership, case: Case, user: User, organisation_id: int) -> bool:
+    """Who may be given a role in a case: case staff (``cases.view``) of the owning organisation,
+    or a case manager or team lead (``cases.edit``) of another organisation of the network while
+    a consent for cooperation in force for this case names that organisation."""
+    if organisation_id == case.organisation_id:
+        return _staff_of(actor, user, "cases.view", case.organisation_id)
+    return _staff_of(actor, user, "cases.edit", organisation_id) and cooperation_in_force(case, organisation_id)
 
 
-def add_case_role(actor: Membership, case: Case, user: User, kind: str = CaseRoleKind.CO_WORKER) -> CaseRole:
+def add_case_role(
+    actor: Membership,
+    case: Case,
+    user: User,
+    kind: str = CaseRoleKind.CO_WORKER,
+    *,
+    organisation_id: int | None = None,
+) -> CaseRole:
+    """Add a co-worker (or deputy); ``organisation_id``: the organisation they work for in this
+    case (default: the owning organisation)."""
+    if kind not in CaseRoleKind.values:
+        raise CaseError(_("Unknown case role."))
     with transaction.atomic():
         _open_case_for_change(actor, case)
+        organisation_id = organisation_id or case.organisation_id
         if user.pk == case.lead_id or case.roles.filter(user=user.pk).exists():
             raise CaseError({"user": _("This person already works on the case.")})
-        if not _may_join(actor, case, user):
-            raise CaseError({"user": _("Only case staff of your organisation can be added for now.")})
+        if not _may_join(actor, case, user, organisation_id):
+            if organisation_id == case.organisation_id:
+                raise CaseError({"user": _("This person does not work on cases in your organisation.")})
+            raise CaseError(
+                {
+                    "user": _(
+                        "Staff of another organisation can join only while the participant's consent to "
+                        "cooperation names their organisation, and only case managers and team leads."
+                    )
+                }
+            )
+        if kind == CaseRoleKind.DEPUTY and organisation_id != case.organisation_id:
+            raise CaseError({"user": _("A deputy must work for the organisation that owns the case.")})
         role = CaseRole.objects.create(
             network_id=case.network_id,
             case=case,
             user=user,
-            organisation_id=case.organisation_id,
+            organisation_id=organisation_id,
             kind=kind,
             added_on=timezone.localdate(),
         )
-        _timeline(actor, case, TimelineKind.ROLE, "role_added")
-        _audit(actor, "case.role_added", case, role, user=user.pk, kind=kind)
+        external = organisation_id != case.organisation_id
+        _timeline(actor, case, TimelineKind.ROLE, "role_added_external" if external else "role_added")
+        _audit(actor, "case.role_added", case, role, user=user.pk, kind=kind, organisation=organisation_id)
     return role
+
+
+def remove_case_role(actor: Membership, role: CaseRole) -> None:
+    """Take a co-worker off the case (also after their consent lapsed). The timeline and the audit
+    log keep that they worked on it."""
+    case = role.case
+    with transaction.atomic():
+        _require_edit(actor, case)
+        current = CaseRole.objects.select_for_update().filter(pk=role.pk, case=case.pk).first()
+        if current is None:
+            raise CaseError(_("This person no longer works on the case."))
+        data = {"user": current.user_id, "kind": current.kind, "organisation": current.organisation_id}
+        _audit(actor, "case.role_removed", case, current, **data)
+        current.delete()
+        _timeline(actor, case, TimelineKind.ROLE, "role_removed")
 
 
 # --- closure ---------------------------------------------------------------------------------
@@ -669,6 +785,14 @@ def reopen_case(actor: Membership, case: Case, *, version: int | None = None) ->
         _check_version(case, version)
         if not case.is_closed:
             raise CaseError(_("This case is not closed."))
+        subject = case.participant if case.participant_id is not None else case.household
+        if subject is not None and subject.organisation_id != case.organisation_id:
+            raise CaseError(
+                _(
+                    "The record of this person or household now belongs to another organisation. "
+                    "This case cannot be reopened here."
+                )
+            )
         today = timezone.localdate()
         case.phase = Phase.MONITORING
         case.phase_started_on = today

@@ -1,5 +1,6 @@
 """Texts of the case timeline: a key and parameters are stored, the text is made when shown
-(in the reader's language). Parameters are codes and ids, never personal data."""
+(in the reader's language). Parameters are codes, ids, task titles and organisation names, never
+personal data."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ankommen.cases.choices import ApprovalKind, ClosureReason, Decision, LifeDomain, Phase
+from ankommen.conferences.choices import TIMELINE_TEXTS as CONFERENCE_TIMELINE_TEXTS
 
 TEXTS: dict[str, Promise] = {
     "opened": _("Case opened."),
@@ -31,6 +33,14 @@ TEXTS: dict[str, Promise] = {
     "approval_decided": _("Approval request (%(kind)s) %(decision)s."),
     "plan_approval_superseded": _("The plan was changed: the earlier approval no longer counts."),
     "role_added": _("Co-worker added to the case."),
+    # Case conferences: texts kept in the conferences app's catalogue.
+    **CONFERENCE_TIMELINE_TEXTS,
+    "role_added_external": _("Co-worker of another organisation added to the case (under the consent to cooperation)."),
+    "role_removed": _("Co-worker taken off the case."),
+    "transfer_requested": _("Transfer to %(organisation)s requested."),
+    "transfer_accepted": _("Case taken over by %(organisation)s from %(from_organisation)s."),
+    "transfer_declined": _("%(organisation)s declined the transfer."),
+    "transfer_withdrawn": _("Transfer request to %(organisation)s withdrawn."),
 }
 
 _LABELS = {

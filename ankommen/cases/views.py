@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -23,11 +24,14 @@ from django.utils.translation import gettext as _
 from ankommen.audit.services import log_action, log_read
 from ankommen.cases import forms as case_forms
 from ankommen.cases import services
-from ankommen.cases.access import get_approval_for, get_case_for, visible_cases
+from ankommen.cases.access import get_approval_for, get_case_for, own_cases, shared_categories
 from ankommen.cases.choices import PHASE_ORDER, ApprovalKind, Decision, LifeDomain, Phase, next_phase
-from ankommen.cases.models import Case, Goal, Measure, Task
+from ankommen.cases.contribute import contribution_for, role_rows
+from ankommen.cases.models import Case, CaseRole, Goal, Measure, Task
 from ankommen.cases.rules import check_case_rule
 from ankommen.cases.services import CaseError
+from ankommen.consents.access import consents_of_case
+from ankommen.consents.sharing import shared_case_page
 from ankommen.network.access import object_page, requires
 from ankommen.network.models import Membership
 from ankommen.participants.models import Household
@@ -94,7 +98,9 @@ def _handle(
 def case_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = case_forms.CaseFilterForm(request.GET or None, actor=actor)
-    cases = visible_cases(actor).select_related("participant", "household", "case_type", "lead")
+    # Own cases only: cases shared by other organisations are listed, with what they share, under
+    # consents:shared (a list here would show names the consent may not cover).
+    cases = own_cases(actor).select_related("participant", "household", "case_type", "lead")
     filters: list[str] = []
     if form.is_bound:
         if form.is_valid():
@@ -159,7 +165,10 @@ def _stepper(case: Case) -> list[dict[str, Any]]:
 @object_page
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = _actor(request)
-    case = get_case_for(actor, case_id)
+    case = get_case_for(actor, case_id, shared=True)
+    categories = shared_categories(actor, case)
+    if categories is not None:  # another organisation's case, shared under a consent
+        return shared_case_page(request, actor, case, categories)
     _read(actor, case, "detail")
     goals = list(
         case.goals.prefetch_related("measures", "notes__author").order_by("pk"),
@@ -185,13 +194,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "tasks": [{"task": t, "overdue": t.is_overdue(today)} for t in tasks],
         "appointments": list(case.appointments.all()),
         "approvals": approvals,
-        "roles": list(case.roles.select_related("user")),
+        "roles": role_rows(case),
         "timeline": list(case.timeline.select_related("actor")[:TIMELINE_ON_CASE_PAGE]),
         "may_edit": check_case_rule("cases.change_case", actor, case),
-        "needs_plan_approval": case.case_type.requires_plan_approval,
-        "needs_closure_approval": case.case_type.requires_closure_approval,
+        "needs_plan_approval": services.approval_required(case, ApprovalKind.PLAN),
+        "needs_closure_approval": services.approval_required(case, ApprovalKind.CLOSURE),
+        "pending_transfer": case.transfers.filter(status="pending").select_related("to_organisation").first(),
         "members": list(case.household.members.select_related("participant")) if case.household_id else [],  # type: ignore[union-attr]
         "Phase": Phase,
+        "consents": consents_of_case(actor, case),
+        "may_record_consent": actor.has_perm("consents.record") and check_case_rule("cases.change_case", actor, case),
     }
     return render(request, "cases/detail.html", context)
 
@@ -202,9 +214,20 @@ def timeline(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(actor, case_id)
     form = case_forms.TimelineFilterForm(request.GET or None)
     entries = case.timeline.select_related("actor")
-    if form.is_bound and form.is_valid() and form.cleaned_data["kind"]:
-        entries = entries.filter(kind=form.cleaned_data["kind"])
-    _read(actor, case, "timeline")
+    filters: list[str] = []
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["kind"]:
+                entries = entries.filter(kind=data["kind"])
+            if data["date_from"]:
+                entries = entries.filter(at__date__gte=data["date_from"])
+            if data["date_to"]:
+                entries = entries.filter(at__date__lte=data["date_to"])
+            filters = form.used_filters()
+        else:
+            entries = entries.none()
+    log_read(actor, case, data={"page": "timeline", "filters": filters})
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/timeline.html", {"case": case, "form": form, "page": page})
 
@@ -405,10 +428,19 @@ def edit_measure(request: HttpRequest, case_id: int, measure_id: int) -> HttpRes
     )
 
 
+def _contributing(request: HttpRequest, case_id: int, part: str) -> tuple[Membership, Case]:
+    """A case the actor may add ``part`` to: the owner's case staff, or an active co-worker of
+    another organisation under a consent covering it (``contribute.py``); 403 for other readers."""
+    actor = _actor(request)
+    case = get_case_for(actor, case_id, shared=True)
+    if not getattr(contribution_for(actor, case), part):
+        raise PermissionDenied
+    return actor, case
+
+
 @object_page
 def add_note(request: HttpRequest, case_id: int, goal_id: int) -> HttpResponse:
-    actor = _actor(request)
-    case = get_case_for(actor, case_id, write=True)
+    actor, case = _contributing(request, case_id, "notes")
     goal = _goal(case, goal_id)
     if request.method != "POST":
         _read(actor, case, "note")
@@ -430,9 +462,11 @@ def add_note(request: HttpRequest, case_id: int, goal_id: int) -> HttpResponse:
 
 @object_page
 def add_task(request: HttpRequest, case_id: int) -> HttpResponse:
-    actor = _actor(request)
-    case = get_case_for(actor, case_id, write=True)
-    form = case_forms.TaskForm(_posted(request), actor=actor)
+    actor, case = _contributing(request, case_id, "tasks")
+    for_self = case.organisation_id != actor.organisation_id
+    form = case_forms.TaskForm(_posted(request), actor=actor, for_self=for_self)
+    if request.method != "POST":
+        _read(actor, case, "task")
     response = _handle(
         request,
         form,
@@ -441,7 +475,7 @@ def add_task(request: HttpRequest, case_id: int) -> HttpResponse:
             case,
             title=form.cleaned_data["title"],
             due_on=form.cleaned_data["due_on"],
-            assignee=form.cleaned_data["assignee"],
+            assignee=form.cleaned_data.get("assignee"),
         ),
         case=case,
         anchor="tasks",
@@ -452,12 +486,13 @@ def add_task(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @object_page
 def complete_task(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
-    actor = _actor(request)
-    case = get_case_for(actor, case_id, write=True)
+    actor, case = _contributing(request, case_id, "tasks")
     task = Task.objects.filter(case=case, pk=task_id).first()
     if task is None:
         raise Http404
     task.case = case
+    if case.organisation_id != actor.organisation_id and task.assignee_id != actor.user_id:
+        raise PermissionDenied  # a co-worker of another organisation completes their own tasks only
     if request.method == "POST":
         try:
             services.complete_task(actor, task)
@@ -480,9 +515,11 @@ def complete_task(request: HttpRequest, case_id: int, task_id: int) -> HttpRespo
 
 @object_page
 def add_appointment(request: HttpRequest, case_id: int) -> HttpResponse:
-    actor = _actor(request)
-    case = get_case_for(actor, case_id, write=True)
-    form = case_forms.AppointmentForm(_posted(request))
+    actor, case = _contributing(request, case_id, "appointments")
+    for_self = case.organisation_id != actor.organisation_id
+    form = case_forms.AppointmentForm(_posted(request), actor=actor, for_self=for_self)
+    if request.method != "POST":
+        _read(actor, case, "appointment")
     response = _handle(
         request,
         form,
@@ -500,21 +537,61 @@ def add_appointment(request: HttpRequest, case_id: int) -> HttpResponse:
 def add_role(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = _actor(request)
     case = get_case_for(actor, case_id, write=True)
-    form = case_forms.RoleForm(_posted(request), actor=actor)
+    form = case_forms.RoleForm(_posted(request), actor=actor, case=case)
+    if request.method != "POST":
+        _read(actor, case, "add_role")
     response = _handle(
         request,
         form,
-        lambda: services.add_case_role(actor, case, form.cleaned_data["user"]),
+        lambda: services.add_case_role(
+            actor,
+            case,
+            form.cleaned_data["member"].user,
+            form.cleaned_data["kind"],
+            organisation_id=form.cleaned_data["member"].organisation_id,
+        ),
         case=case,
         anchor="people",
         done=_("The colleague now works on the case."),
     )
     intro = _(
-        "Colleagues of your organisation only. Staff of other organisations will need the participant's "
-        "consent, which is not available yet."
+        "Colleagues of your organisation, and case managers and team leads of other organisations that the "
+        "participant's consent to cooperation names. They can add tasks, appointments and progress notes "
+        "for themselves as far as the consent covers it, and never change the case itself. When the consent "
+        "lapses, their role stays listed as inactive and gives no access."
     )
     return response or _form_page(
         request, case, form, title=_("Add a co-worker"), submit=_("Add"), intro=intro, anchor="people"
+    )
+
+
+@object_page
+def remove_role(request: HttpRequest, case_id: int, role_id: int) -> HttpResponse:
+    actor = _actor(request)
+    case = get_case_for(actor, case_id, write=True)
+    role = CaseRole.objects.filter(case=case, pk=role_id).select_related("user", "organisation").first()
+    if role is None:
+        raise Http404
+    role.case = case
+    if request.method == "POST":
+        try:
+            services.remove_case_role(actor, role)
+        except CaseError as exc:
+            _error_messages(request, exc)
+        else:
+            messages.success(request, _("The co-worker no longer works on the case."))
+        return _to_case(case, "people")
+    _read(actor, case, "remove_role")
+    who = role.user.full_name or role.user.email
+    return _confirm(
+        request,
+        case,
+        title=_("Take a co-worker off the case"),
+        question=_("Take %(name)s (%(organisation)s) off the case?")
+        % {"name": who, "organisation": role.organisation.name},
+        blockers=[],
+        submit=_("Take off the case"),
+        with_version=False,
     )
 
 

@@ -29,11 +29,39 @@ def _my_work(request: HttpRequest) -> dict[str, Any]:
     return my_work_panel(request)
 
 
+def _todays_sessions(request: HttpRequest) -> dict[str, Any]:
+    from ankommen.offers.panels import todays_sessions_panel
+
+    return todays_sessions_panel(request)
+
+
+def _conference_items(request: HttpRequest) -> dict[str, Any]:
+    from ankommen.conferences.panels import action_items_panel
+
+    return action_items_panel(request)
+
+
+def _funding(request: HttpRequest) -> dict[str, Any]:
+    from ankommen.funding.panel import funding_panel
+
+    return funding_panel(request)
+
+
 PANELS: list[Panel] = [
     Panel("core/panels/welcome.html"),
     Panel("core/panels/quick_links.html"),
     # Case management (issue [C]): due tasks, appointments, expiring documents, age limits.
     Panel("cases/panels/my_work.html", _my_work, frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD})),
+    # Case conferences (issue [C]): open action items of the own organisation.
+    Panel(
+        "conferences/panels/action_items.html",
+        _conference_items,
+        frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD, Role.PARTNER_LIAISON}),
+    ),
+    # Offers (issue [O]): today's sessions of the own organisation's offers, for recording attendance.
+    Panel("offers/panels/today.html", _todays_sessions, frozenset({Role.OFFER_PROVIDER, Role.POLICE_LIAISON})),
+    # Funding programme (issue [K]): calls, questions, contracts, proofs of use, reviews due.
+    Panel("funding/panels/deadlines.html", _funding, frozenset({Role.COORDINATOR, Role.OFFER_PROVIDER})),
 ]
 
 

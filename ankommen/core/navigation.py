@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from ankommen.conferences.choices import NAV_ACTION_ITEMS, NAV_CONFERENCES
+from ankommen.consents.choices import SHARED_WITH_MY_ORGANISATION
+from ankommen.funding.choices import NAV_FUNDING, NAV_FUNDING_INBOX, NAV_FUNDING_PROGRAMME
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -25,6 +29,17 @@ NAVIGATION: list[NavItem] = [
     NavItem("participants:duplicates", _("Possible duplicates"), "participants.view"),
     NavItem("participants:duplicates_network", _("Duplicate scan"), "participants.scan_network"),
     NavItem("cases:list", _("Cases"), "cases.view"),
+    NavItem("cases:types", _("Case types"), "cases.manage_types"),
+    NavItem("consents:shared", SHARED_WITH_MY_ORGANISATION, "consents.view"),
+    NavItem("conferences:list", NAV_CONFERENCES, "conferences.take_part"),
+    NavItem("conferences:action_items", NAV_ACTION_ITEMS, "conferences.take_part"),
+    NavItem("offers:catalogue", _("Offers"), "offers.view_catalogue"),
+    NavItem("offers:enrolments", _("Enrolments"), "offers.enrol"),
+    NavItem("offers:reports", _("Offer reports"), "offers.view_reports"),
+    NavItem("offers:paths", _("German course access"), "offers.manage_paths"),
+    NavItem("funding:applications", NAV_FUNDING, "funding.apply"),
+    NavItem("funding:inbox", NAV_FUNDING_INBOX, "funding.review"),
+    NavItem("funding:years", NAV_FUNDING_PROGRAMME, "funding.manage"),
     NavItem("network:directory", _("Partners"), "network.view_directory"),
     NavItem("network:manage_organisations", _("Manage organisations"), "network.manage_organisations"),
     NavItem("network:members", _("Users and roles"), "network.view_members"),

@@ -8,6 +8,14 @@ immediately rather than silently denying or granting.
 
 Later issues add their permissions here; nothing else in the code base grants
 rights.
+
+Funding programme (issue [K], ADR 0015): the integration centre's coordinators (a public
+authority) set up the programme and review, decide and pay (``funding.*`` except ``apply``);
+above a configurable amount a second, different coordinator must approve. Organisations that
+carry out funded measures (clubs, migrant organisations, volunteer initiatives, welfare
+organisations) apply through their staff in the existing ``offer_provider`` role, which every
+organisation type except the police can hold: the people who run an organisation's offers are
+the ones who apply for, carry out and prove funded measures. No new role was needed.
 """
 
 from __future__ import annotations
@@ -69,6 +77,71 @@ PERMISSIONS: dict[str, str] = {
     "cases.view": "See the cases of one's own organisation: assessment, plan, notes, tasks, timeline.",
     "cases.edit": "Open cases and work on them: phases, assessment, plan, notes, tasks, appointments, closure.",
     "cases.approve": "Approve or reject support plans and closures of one's own organisation (not one's own requests).",
+    # consents (Einwilligung, Schweigepflichtentbindung; what they share: ankommen/consents/access.py)
+    "consents.view": (
+        "See the consents of one's own organisation's participants, and what other organisations share with "
+        "one's own organisation under consents in force (only the data categories named there)."
+    ),
+    "consents.record": "Record consents of one's own organisation's participants and their revocation.",
+    "cases.configure": "Decide whether plans and closures in one's own organisation need a team lead's approval.",
+    "cases.manage_types": "Create and change the network's case types and their template tasks (no case content).",
+    # offers (catalogue, sessions, enrolment, attendance; who sees which person data: ankommen/offers/__init__.py)
+    "offers.view_catalogue": "See the offer catalogue, sessions, free seats, waiting-list sizes, the weekly programme.",
+    "offers.manage_own": "Create and change the offers and sessions of one's own organisation.",
+    "offers.view_participant_list": (
+        "See who is enrolled in one's own organisation's offers: first name and initial of the family name only."
+    ),
+    "offers.record_attendance": "Record attendance by name (list or card) in one's own organisation's offers.",
+    "offers.record_counts": "Record the number of people present at one's own organisation's sessions (no names).",
+    "offers.view_reports": "See reports of sessions held and participants per session (numbers only).",
+    "offers.enrol": "Enrol one's own organisation's participants in offers, put them on waiting lists, cancel.",
+    "offers.issue_cards": "Print, revoke and reissue the participant cards of one's own organisation's participants.",
+    "offers.manage_paths": "Open or close an entitlement path to German courses for the whole network.",
+    # case conferences (Fallkonferenzen; who sees which conference: ankommen/conferences/access.py)
+    "conferences.organise": (
+        "Schedule case conferences for cases of one's own organisation; write their agenda, minutes, decisions "
+        "and action items."
+    ),
+    "conferences.take_part": (
+        "See the case conferences one's organisation takes part in (anonymised unless Schweigepflichtentbindungen "
+        "name every participating organisation) and mark the organisation's action items done. Never the case itself."
+    ),
+    # funding programme for volunteer initiatives (KOMM-AN; who sees what: ankommen/funding/access.py)
+    "funding.manage": (
+        "Set up the funding programme: years, budgets, modules, the flat-rate catalogue and calls; see the budget "
+        "overview; write and submit the year's proof of use to the state."
+    ),
+    "funding.review": (
+        "See the submitted funding applications of the network with their documents; check completeness, ask "
+        "for information, verify applicant organisations, check proofs of use (signature lists included)."
+    ),
+    "funding.decide": (
+        "Approve (in full or in part) or reject funding applications; above the year's threshold a second, "
+        "different person must approve."
+    ),
+    "funding.pay": "Record payments of funds to organisations and their repayments, against the year's budget.",
+    "funding.apply": (
+        "Apply for funding for one's own organisation, document the funded measures (counts; signature lists "
+        "only where the contract requires them) and submit the proof of use."
+    ),
+    # steering the network (agreements, bodies, events, problem reports, gap register; no participant data;
+    # who sees what: ankommen/steering/__init__.py)
+    "steering.take_part": (
+        "See the network's events and register for them; see the bodies and working groups one or one's "
+        "organisation is a member of, with their meetings, minutes and action items; update one's own action items."
+    ),
+    "steering.view": (
+        "See the cooperation agreements and the partner map, all bodies and working groups with their minutes, "
+        "the problem reports (anonymous) and the gap register, and export the gap register."
+    ),
+    "steering.report_problem": "File problem reports (Problemanzeigen) from practice: anonymous, no identifying data.",
+    "steering.manage": (
+        "Manage agreements (with their documents), bodies and their members, meetings, events and the gap register "
+        "(analysis, measures, status)."
+    ),
+    "steering.prioritise": (
+        "Set the priority of gaps (impact × people affected × feasibility); members of a core group may do so too."
+    ),
 }
 
 _ALL_STAFF = {"network.view_directory", "jobs.view_own", "api.use"}
@@ -82,6 +155,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "network.view_members",
             "jobs.view_all",
             "participants.scan_network",
+            "cases.manage_types",
+            "offers.view_catalogue",
+            "offers.view_reports",
+            "offers.manage_paths",
+            "funding.manage",
+            "funding.review",
+            "funding.decide",
+            "funding.pay",
         }
     ),
     Role.CASE_MANAGER: frozenset(
@@ -93,6 +174,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "participants.scan_duplicates",
             "cases.view",
             "cases.edit",
+            "conferences.organise",
+            "conferences.take_part",
+            "consents.view",
+            "consents.record",
+            "offers.view_catalogue",
+            "offers.enrol",
+            "offers.issue_cards",
         }
     ),
     Role.TEAM_LEAD: frozenset(
@@ -106,12 +194,36 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "cases.view",
             "cases.edit",
             "cases.approve",
+            "cases.configure",
+            "conferences.organise",
+            "conferences.take_part",
+            "consents.view",
+            "consents.record",
+            "offers.view_catalogue",
+            "offers.enrol",
+            "offers.issue_cards",
         }
     ),
-    Role.ASSISTANT: frozenset(_ALL_STAFF | {"participants.view", "cases.view"}),
-    Role.OFFER_PROVIDER: frozenset(_ALL_STAFF),
-    Role.PARTNER_LIAISON: frozenset(_ALL_STAFF),
-    Role.POLICE_LIAISON: frozenset(_ALL_STAFF),
+    Role.ASSISTANT: frozenset(
+        _ALL_STAFF | {"participants.view", "cases.view", "consents.view", "offers.view_catalogue"}
+    ),
+    Role.OFFER_PROVIDER: frozenset(
+        _ALL_STAFF
+        | {
+            "offers.view_catalogue",
+            "offers.manage_own",
+            "offers.view_participant_list",
+            "offers.record_attendance",
+            "offers.record_counts",
+            "offers.view_reports",
+            "funding.apply",
+        }
+    ),
+    Role.PARTNER_LIAISON: frozenset(_ALL_STAFF | {"offers.view_catalogue", "conferences.take_part"}),
+    # The police run their own open sessions and count who came; they never see who enrolled (DOMAIN §4.5).
+    Role.POLICE_LIAISON: frozenset(
+        _ALL_STAFF | {"offers.view_catalogue", "offers.manage_own", "offers.record_counts", "offers.view_reports"}
+    ),
     Role.DPO: frozenset(
         _ALL_STAFF
         | {
@@ -123,6 +235,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.PLATFORM_ADMIN: frozenset(_ALL_STAFF | {"platform.view_status", "jobs.view_all", "audit.verify_chain"}),
 }
+
+# Steering the network (issue [G], ADR 0016): coordinators manage and prioritise; the staff of partner
+# organisations file problem reports and read the gap register; the police see events and the bodies they
+# are members of, nothing else (there is no case content in steering). The DPO and the administrator: nothing.
+_STEERING_READ = {"steering.take_part", "steering.view"}
+STEERING_GRANTS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset(_STEERING_READ | {"steering.report_problem", "steering.manage", "steering.prioritise"}),
+    Role.CASE_MANAGER: frozenset(_STEERING_READ | {"steering.report_problem"}),
+    Role.TEAM_LEAD: frozenset(_STEERING_READ | {"steering.report_problem"}),
+    Role.ASSISTANT: frozenset(_STEERING_READ),
+    Role.OFFER_PROVIDER: frozenset(_STEERING_READ | {"steering.report_problem"}),
+    Role.PARTNER_LIAISON: frozenset(_STEERING_READ | {"steering.report_problem"}),
+    Role.POLICE_LIAISON: frozenset({"steering.take_part"}),
+}
+for _role, _granted in STEERING_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
 # Roles that may never see personal data of participants, whatever else is granted.
 NO_PERSONAL_DATA_ROLES = frozenset({Role.POLICE_LIAISON, Role.DPO, Role.PLATFORM_ADMIN})
@@ -147,6 +275,12 @@ ROLE_ORGANISATION_TYPES: dict[str, frozenset[str]] = {
     Role.DPO: frozenset(OrganisationType.values),
     Role.PLATFORM_ADMIN: frozenset(OrganisationType.values),
 }
+
+
+# Case conferences (Fallkonferenzen, DOMAIN §4.2, §4.5): the police never take part; the chambers take
+# part in anonymised conferences only (a named conference cannot include them).
+CONFERENCE_EXCLUDED_TYPES = frozenset({OrganisationType.POLICE})
+CONFERENCE_ANONYMISED_ONLY_TYPES = frozenset({OrganisationType.CHAMBER})
 
 
 def role_fits_organisation(role: str, organisation_type: str) -> bool:

@@ -21,10 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ankommen.audit.services import log_action, log_read
+from ankommen.consents.access import consents_of_participant
+from ankommen.consents.sharing import shared_participant_page
 from ankommen.network.access import object_page, requires
 from ankommen.network.models import Membership
 from ankommen.participants import services
-from ankommen.participants.access import get_household_for, get_participant_for, own_participants, visible_participants
+from ankommen.participants.access import get_household_for, get_participant_for, own_participants, shared_categories
 from ankommen.participants.candidates import find_candidates, shown_reasons
 from ankommen.participants.choices import LEGAL_BASES
 from ankommen.participants.forms import (
@@ -99,7 +101,9 @@ def current_status(statuses: list[ResidenceStatus], today: dt.date) -> Residence
 def participant_list(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     form = SearchForm(request.GET or None)
-    records = visible_participants(actor)
+    # Own records only: records other organisations share are listed under consents:shared, with
+    # what they share (a search here would show names a consent may not cover).
+    records = own_participants(actor)
     filters: list[str] = []
     if form.is_bound:
         if form.is_valid():
@@ -175,7 +179,10 @@ def register(request: HttpRequest) -> HttpResponse:
 @object_page
 def participant_detail(request: HttpRequest, participant_id: int) -> HttpResponse:
     actor = _actor(request)
-    participant = get_participant_for(actor, participant_id)
+    participant = get_participant_for(actor, participant_id, shared=True)
+    categories = shared_categories(actor, participant)
+    if categories is not None:  # another organisation's record, shared under a consent
+        return shared_participant_page(request, actor, participant, categories)
     records = (
         Participant.objects.filter(pk=participant.pk)
         .select_related("organisation", "created_by")
@@ -204,6 +211,8 @@ def participant_detail(request: HttpRequest, participant_id: int) -> HttpRespons
         "age": participant.age_on(today),
         "may_edit": actor.has_perm("participants.edit"),
         "sections": SECTIONS,
+        "consents": consents_of_participant(actor, participant),
+        "may_record_consent": actor.has_perm("consents.record") and actor.has_perm("participants.edit"),
     }
     return render(request, "participants/detail.html", context)
 
@@ -377,9 +386,7 @@ def add_member(request: HttpRequest, household_id: int) -> HttpResponse:
     household = get_household_for(actor, household_id, write=True)
     form = AddMemberForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        participant = (
-            own_participants(actor).filter(reference__iexact=form.cleaned_data["reference"].strip()).first()
-        )
+        participant = own_participants(actor).filter(reference__iexact=form.cleaned_data["reference"].strip()).first()
         if participant is None:
             form.add_error("reference", _("Your organisation has no record with this reference."))
         else:

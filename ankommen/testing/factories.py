@@ -139,3 +139,213 @@ class DuplicateCandidateFactory(factory.django.DjangoModelFactory):
     reasons = factory.LazyFunction(
         lambda: [{"code": "name.exact", "text": "family name: same spelling", "weight": 9.0}]
     )
+
+
+# --- consents (issue [C]) ----------------------------------------------------------------------
+
+
+def _days_from_today(days: int):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A consent for cooperation given for a case, in force from yesterday for a year. Pass
+    ``case`` (the person and organisation follow from it) and ``recipients=[organisation, ...]``."""
+
+    class Meta:
+        model = "consents.Consent"
+        skip_postgeneration_save = True
+
+    case = None
+    participant = factory.LazyAttribute(lambda o: o.case.participant if o.case is not None else None)
+    organisation = factory.LazyAttribute(
+        lambda o: o.case.organisation if o.case is not None else o.participant.organisation
+    )
+    network = factory.SelfAttribute("organisation.network")
+    purpose = "cooperation"
+    data_categories = factory.LazyFunction(lambda: ["identity", "language"])
+    language = "de"
+    form = "electronic"
+    given_on = factory.LazyFunction(lambda: _days_from_today(-1))
+    valid_until = factory.LazyFunction(lambda: _days_from_today(365))
+    recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def recipients(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            obj.recipients.set(extracted)
+
+
+# --- case conferences (issue [C]) ------------------------------------------------------------------
+
+
+def _conference_time():  # type: ignore[no-untyped-def]
+    """Tomorrow at 10:00 (local time)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+
+
+def _in_two_weeks():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=14)
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    """An anonymised, planned conference on ``case`` (pass it), organised by the case's organisation,
+    tomorrow at 10:00. ``organisations=[...]`` adds participating organisations."""
+
+    class Meta:
+        model = "conferences.Conference"
+        skip_postgeneration_save = True
+
+    case = None
+    network = factory.SelfAttribute("case.network")
+    organisation = factory.SelfAttribute("case.organisation")
+    pseudonym = factory.Sequence(lambda n: f"T-{100 + n % 900}")
+    scheduled_at = factory.LazyFunction(_conference_time)
+    place = "Besprechungsraum 2"
+    created_by = factory.SelfAttribute("case.lead")
+
+    @factory.post_generation
+    def organisations(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        from ankommen.conferences.models import ConferenceOrganisation
+
+        for organisation in extracted or ():
+            ConferenceOrganisation.objects.create(network=obj.network, conference=obj, organisation=organisation)
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    """An open action item of ``conference`` (pass it) for ``owner`` (default: the case owner)."""
+
+    class Meta:
+        model = "conferences.ActionItem"
+
+    conference = None
+    network = factory.SelfAttribute("conference.network")
+    owner = factory.SelfAttribute("conference.case.organisation")
+    text = factory.Sequence(lambda n: f"Unterlagen zusammenstellen ({n})")
+    due_on = factory.LazyFunction(_in_two_weeks)
+    created_by = factory.SelfAttribute("conference.created_by")
+
+
+# --- offers (issue [O]) ------------------------------------------------------------------------
+# Create these inside ``django_scopes.scope(network=...)``; enrol through ``offers.services``.
+
+
+def _in_three_days():  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
+
+
+def _two_hours_after(start):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return start + dt.timedelta(hours=2)
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    """A published offer of ``organisation`` (pass one: the provider), one seat for all sessions."""
+
+    class Meta:
+        model = "offers.Offer"
+
+    organisation = factory.SubFactory(OrganisationFactory, type=OrganisationType.CHAMBER)
+    network = factory.SelfAttribute("organisation.network")
+    title = factory.Sequence(lambda n: f"Werkstatttag {n}")
+    category = "workshop"
+    field_of_action = "work_training"
+    status = "published"
+    capacity = 2
+    created_by = factory.SubFactory(UserFactory)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session of ``offer`` in three days, two hours long."""
+
+    class Meta:
+        model = "offers.Session"
+
+    offer = factory.SubFactory(OfferFactory)
+    network = factory.SelfAttribute("offer.network")
+    starts_at = factory.LazyFunction(_in_three_days)
+    ends_at = factory.LazyAttribute(lambda o: _two_hours_after(o.starts_at))
+
+
+# --- funding programme (issue [K]) ------------------------------------------------------------------------------
+# Create these inside ``django_scopes.scope(network=...)``. Amounts are Decimal, never float.
+
+
+def _euro(amount: str):  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    return Decimal(amount)
+
+
+def _this_year():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def _programme(network):  # type: ignore[no-untyped-def]
+    from ankommen.funding.models import Programme
+
+    return Programme.objects.get_or_create(network=network, name="KOMM-AN NRW – Programmteil II")[0]
+
+
+def _day(year: int, month: int, day: int):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.date(year, month, day)
+
+
+class FundingYearFactory(factory.django.DjangoModelFactory):
+    """A funding year (this year) with 10,000 € and a second approval above 2,500 €."""
+
+    class Meta:
+        model = "funding.FundingYear"
+
+    network = factory.SubFactory(NetworkFactory)
+    programme = factory.LazyAttribute(lambda o: _programme(o.network))
+    year = factory.LazyFunction(_this_year)
+    budget = factory.LazyFunction(lambda: _euro("10000.00"))
+    second_approval_above = factory.LazyFunction(lambda: _euro("2500.00"))
+    proof_due_on = factory.LazyAttribute(lambda o: _day(o.year + 1, 1, 31))
+    report_due_on = factory.LazyAttribute(lambda o: _day(o.year + 1, 3, 31))
+
+
+class FundingModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "funding.Module"
+        django_get_or_create = ("year", "code")
+
+    year = factory.SubFactory(FundingYearFactory)
+    network = factory.SelfAttribute("year.network")
+    code = "B"
+
+
+class FlatRateFactory(factory.django.DjangoModelFactory):
+    """A flat rate of 250 € per measure and month."""
+
+    class Meta:
+        model = "funding.FlatRate"
+
+    module = factory.SubFactory(FundingModuleFactory)
+    network = factory.SelfAttribute("module.network")
+    code = factory.Sequence(lambda n: f"X{n}")
+    title = "Maßnahme pro Monat"
+    unit = "measure_month"
+    amount = factory.LazyFunction(lambda: _euro("250.00"))

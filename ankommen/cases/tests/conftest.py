@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from django.utils import timezone
 from django_scopes import scope
 
 from ankommen.cases.models import CaseType, CaseTypeTask
@@ -49,3 +50,35 @@ def person(world: World, actor: Membership) -> Participant:
         date_of_birth=dt.date(2001, 5, 17),
         created_by=actor.user,
     )
+
+
+def give_consent(
+    world: World,
+    case,  # type: ignore[no-untyped-def]
+    purpose: str,
+    organisations: list[str],
+    categories: list[str],
+    **fields,  # type: ignore[no-untyped-def]
+):
+    """A consent in force for ``case`` naming the world's organisations (by key)."""
+    from ankommen.consents.models import Consent
+
+    person = case.participant or case.household.members.first().participant
+    consent = Consent.objects.create(
+        network=world.network,
+        organisation=case.organisation,
+        participant=person,
+        case=case,
+        purpose=purpose,
+        data_categories=categories,
+        language="de",
+        given_on=fields.pop("given_on", timezone.localdate() - dt.timedelta(days=1)),
+        recorded_by=case.lead,
+        **fields,
+    )
+    consent.recipients.set([world.organisations[key] for key in organisations])
+    return consent
+
+
+def revoke(consent) -> None:  # type: ignore[no-untyped-def]
+    type(consent).objects.filter(pk=consent.pk).update(revoked_at=timezone.now())

@@ -231,7 +231,7 @@ def test_my_work_query_count_is_bounded(world: World, actor, case_type, persona,
     client = world.client_for(persona)
     cases = _cases(world, actor, case_type, 2)
     client.get(reverse("core:home"))
-    with django_assert_max_num_queries(22) as few:
+    with django_assert_max_num_queries(29) as few:
         client.get(reverse("core:home"))
     cases += _cases(world, actor, case_type, 8, start=10)
     for case in cases:
@@ -244,3 +244,78 @@ def test_my_work_query_count_is_bounded(world: World, actor, case_type, persona,
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_my_work_shows_age_limits_18_and_27_within_180_days(world: World, actor, case_type, person) -> None:
+    today = timezone.localdate()
+    person.date_of_birth = years_before(today + dt.timedelta(days=150), 27)
+    person.save()
+    minor, later = _people(world, actor, 2, start=50)
+    minor.date_of_birth = years_before(today + dt.timedelta(days=30), 18)
+    minor.save()
+    later.date_of_birth = years_before(today + dt.timedelta(days=200), 27)  # beyond the horizon
+    later.save()
+    for who in (person, minor, later):
+        services.open_case(actor, case_type=case_type, participant=who)
+    page = world.client_for("case_manager_a").get(reverse("core:home")).content.decode()
+    assert f"{today + dt.timedelta(days=150):%d.%m.%Y}" in page
+    assert f"{today + dt.timedelta(days=30):%d.%m.%Y}" in page
+    assert f"{today + dt.timedelta(days=200):%d.%m.%Y}" not in page
+    assert "§ 25a" in page
+
+
+def test_my_work_of_a_co_worker_names_no_one_of_the_shared_case(world: World, actor, case_type, person) -> None:
+    from ankommen.cases.tests.conftest import give_consent
+
+    case = services.open_case(actor, case_type=case_type, participant=person)
+    give_consent(world, case, "cooperation", ["org_b"], ["plan"])
+    manager_b = world.memberships["case_manager_b"]
+    services.add_case_role(actor, case, manager_b.user, organisation_id=manager_b.organisation_id)
+    services.add_task(manager_b, case, title="Praktikumsplatz anfragen", due_on=timezone.localdate())
+    services.add_appointment(manager_b, case, {"starts_at": timezone.now(), "kind": "referral", "place": "Jobcenter"})
+    page = world.client_for("case_manager_b").get(reverse("core:home")).content.decode()
+    assert "Praktikumsplatz anfragen" in page and case.reference in page and "Jobcenter" in page
+    assert "Haddadin" not in page and "Rania" not in page
+
+
+@pytest.mark.parametrize("persona", ["case_manager_b"])
+def test_my_work_of_a_co_worker_has_bounded_queries(
+    world: World, actor, case_type, persona, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from ankommen.cases.tests.conftest import give_consent
+
+    manager_b = world.memberships["case_manager_b"]
+
+    def share(cases: list[Case]) -> None:
+        for case in cases:
+            give_consent(world, case, "cooperation", ["org_b"], ["plan"])
+            services.add_case_role(actor, case, manager_b.user, organisation_id=manager_b.organisation_id)
+            services.add_task(manager_b, case, title="Eigene Aufgabe", due_on=timezone.localdate())
+
+    client = world.client_for(persona)
+    share(_cases(world, actor, case_type, 2))
+    client.get(reverse("core:home"))
+    with django_assert_max_num_queries(31) as few:
+        client.get(reverse("core:home"))
+    share(_cases(world, actor, case_type, 6, start=10))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_timeline_filters_by_kind_and_dates(world: World, actor, case_type, person) -> None:
+    case = services.open_case(actor, case_type=case_type, participant=person)
+    services.add_task(actor, case, title="Heute", due_on=timezone.localdate())
+    old = case.timeline.get(text_key="opened")
+    old.at = timezone.now() - dt.timedelta(days=40)
+    old.save()
+    client = world.client_for("case_manager_a")
+    url = reverse("cases:timeline", args=[case.pk])
+    recent = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
+    page = client.get(url, {"date_from": recent}).content.decode()
+    assert "Heute" in page and ("Case opened." not in page and "Fall eröffnet." not in page)
+    page = client.get(url, {"date_to": recent, "kind": "phase"}).content.decode()
+    assert "Heute" not in page
+    entry = AuditEntry.objects.filter(action="case.viewed", data__page="timeline").latest("seq")
+    assert entry.data["filters"] == ["kind", "date_to"]
+    page = client.get(url, {"date_from": recent, "date_to": "2000-01-01"}).content.decode()
+    assert "Heute" not in page  # an impossible range shows nothing and says why

@@ -49,7 +49,9 @@ def test_start_page_shows_role_and_only_permitted_navigation(world: World) -> No
 @pytest.mark.parametrize("persona", ["coordinator", "case_manager_a", "police_liaison", "dpo"])
 def test_start_page_query_count_is_bounded(world: World, persona: str, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     client = world.client_for(persona)
-    with django_assert_max_num_queries(12):
+    # Each start-page panel costs a fixed number of queries (the case manager's "my work" panel
+    # the most); what matters is that no count grows with the data (asserted per panel elsewhere).
+    with django_assert_max_num_queries(24):
         assert client.get(reverse("core:home")).status_code == 200
 
 

@@ -11,8 +11,12 @@ from django.core.management.base import BaseCommand
 from django_scopes import scopes_disabled
 
 from ankommen.cases import demo as cases_demo
+from ankommen.conferences import demo as conferences_demo
+from ankommen.funding import demo as funding_demo
 from ankommen.network import demo as network_demo
+from ankommen.offers import demo as offers_demo
 from ankommen.participants import demo as participants_demo
+from ankommen.pathways import demo as pathways_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +27,10 @@ class Command(BaseCommand):
             demo = network_demo.seed()
             participants = participants_demo.seed(demo)
             cases = cases_demo.seed(demo)
+            conferences = conferences_demo.seed(demo)
+            offers = offers_demo.seed(demo)
+            pathways_demo.seed(demo)  # people for whom each right-to-stay pathway is met, not yet or not met
+            funding = funding_demo.seed(demo)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network '{demo.network.name}' ready: {len(demo.organisations)} organisations, "
@@ -33,3 +41,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{participants} synthetic participants added to the demo network.")
         if cases:
             self.stdout.write(f"{cases} demo cases added (GGUA, every phase).")
+        if offers:
+            self.stdout.write(f"{offers} demo offers added (Modellprojekt Integration at the ZUE and more).")
+        if conferences:
+            self.stdout.write(f"{conferences} demo case conference added (a family case, with open action items).")
+        if funding:
+            self.stdout.write(f"{funding} demo funding applications added (KOMM-AN, every state).")
