@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ankommen.api",
     "ankommen.pathways",
     "ankommen.funding",
+    "ankommen.steering",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("conferences/", include("ankommen.conferences.urls")),
     path("offers/", include("ankommen.offers.urls")),
     path("funding/", include("ankommen.funding.urls")),
+    path("steering/", include("ankommen.steering.urls")),
     path("api/", include("ankommen.api.urls")),
 ]
 

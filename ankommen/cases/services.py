@@ -765,6 +765,9 @@ def close_case(
             )
             for barrier in barrier_list
         )
+        from ankommen.steering.services import report_new_barriers  # the gap register's problem reports ([G])
+
+        report_new_barriers(case.network_id)
         _timeline(actor, case, TimelineKind.PHASE, "closed", reason=reason)
         _audit(
             actor,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ankommen.network.roles import Role
+from ankommen.network.roles import ROLE_PERMISSIONS, Role
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,12 @@ def _funding(request: HttpRequest) -> dict[str, Any]:
     return funding_panel(request)
 
 
+def _steering(request: HttpRequest) -> dict[str, Any]:
+    from ankommen.steering.panels import steering_panel
+
+    return steering_panel(request)
+
+
 PANELS: list[Panel] = [
     Panel("core/panels/welcome.html"),
     Panel("core/panels/quick_links.html"),
@@ -62,6 +68,12 @@ PANELS: list[Panel] = [
     Panel("offers/panels/today.html", _todays_sessions, frozenset({Role.OFFER_PROVIDER, Role.POLICE_LIAISON})),
     # Funding programme (issue [K]): calls, questions, contracts, proofs of use, reviews due.
     Panel("funding/panels/deadlines.html", _funding, frozenset({Role.COORDINATOR, Role.OFFER_PROVIDER})),
+    # Steering the network (issue [G]): own network action items; agreements due for renewal (coordinators).
+    Panel(
+        "steering/panels/steering.html",
+        _steering,
+        frozenset(role for role, perms in ROLE_PERMISSIONS.items() if "steering.take_part" in perms),
+    ),
 ]
 
 

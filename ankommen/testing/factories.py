@@ -349,3 +349,99 @@ class FlatRateFactory(factory.django.DjangoModelFactory):
     title = "Maßnahme pro Monat"
     unit = "measure_month"
     amount = factory.LazyFunction(lambda: _euro("250.00"))
+
+
+# --- steering the network (issue [G]) -----------------------------------------------------------------------------
+# Create these inside ``django_scopes.scope(network=...)``.
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _today():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """A declaration of intent signed today, without document."""
+
+    class Meta:
+        model = "steering.Agreement"
+
+    network = factory.SubFactory(NetworkFactory)
+    kind = "declaration"
+    title = factory.Sequence(lambda n: f"Absichtserklärung {n}")
+    signed_on = factory.LazyFunction(_today)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    """A working group on the school-to-work transition."""
+
+    class Meta:
+        model = "steering.Body"
+
+    network = factory.SubFactory(NetworkFactory)
+    kind = "working"
+    name = factory.Sequence(lambda n: f"AG Übergang Schule–Beruf {n}")
+    topic = "transition"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "steering.Meeting"
+
+    body = factory.SubFactory(BodyFactory)
+    network = factory.SelfAttribute("body.network")
+    scheduled_at = factory.LazyFunction(_now)
+    place = "Kreishaus, Raum 3"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A STARTER workshop of ``organiser`` in three days."""
+
+    class Meta:
+        model = "steering.Event"
+
+    organiser = factory.SubFactory(OrganisationFactory, type=OrganisationType.PUBLIC_AUTHORITY)
+    network = factory.SelfAttribute("organiser.network")
+    kind = "starter"
+    title = factory.Sequence(lambda n: f"STARTER-Workshop {n}")
+    starts_at = factory.LazyFunction(_in_three_days)
+    place = "Kreishaus"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ProblemReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "steering.ProblemReport"
+
+    network = factory.SubFactory(NetworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    source = "case_management"
+    field = "work_training"
+    age_band = "18_26"
+    status_group = "tolerated"
+    title = factory.Sequence(lambda n: f"Kein Berufssprachkurs erreichbar {n}")
+    description = "Junge Geduldete finden keinen Platz im Berufssprachkurs B1."
+    case_count = 3
+    reported_on = factory.LazyFunction(_today)
+
+
+class GapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "steering.Gap"
+
+    network = factory.SubFactory(NetworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Fehlende Sprachkursplätze {n}")
+    field = "education_language"
+    description = "Zu wenige Plätze in Sprachkursen für junge Geduldete."
+    created_by = factory.SubFactory(UserFactory)

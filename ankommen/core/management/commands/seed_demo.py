@@ -17,6 +17,7 @@ from ankommen.network import demo as network_demo
 from ankommen.offers import demo as offers_demo
 from ankommen.participants import demo as participants_demo
 from ankommen.pathways import demo as pathways_demo
+from ankommen.steering import demo as steering_demo
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             offers = offers_demo.seed(demo)
             pathways_demo.seed(demo)  # people for whom each right-to-stay pathway is met, not yet or not met
             funding = funding_demo.seed(demo)
+            steering = steering_demo.seed(demo)  # agreements, bodies, events, problem reports, gaps
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network '{demo.network.name}' ready: {len(demo.organisations)} organisations, "
@@ -47,3 +49,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{conferences} demo case conference added (a family case, with open action items).")
         if funding:
             self.stdout.write(f"{funding} demo funding applications added (KOMM-AN, every state).")
+        if steering:
+            self.stdout.write(f"{steering} demo gaps added to the gap register (with agreements, bodies and events).")

@@ -1,0 +1,46 @@
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {
+    # agreements and partners
+    "steering.agreement_created": _("Recorded a cooperation agreement"),
+    "steering.agreement_changed": _("Changed a cooperation agreement"),
+    "steering.agreement_document_stored": _("Stored the document of a cooperation agreement"),
+    "steering.agreement_document_viewed": _("Downloaded the document of a cooperation agreement"),
+    "steering.partner_added": _("Added a partner to a cooperation agreement"),
+    "steering.partner_removed": _("Took a partner off a cooperation agreement"),
+    "steering.signatory_added": _("Added a signatory to a cooperation agreement"),
+    "steering.signatory_removed": _("Took a signatory off a cooperation agreement"),
+    # bodies and meetings
+    "steering.body_created": _("Set up a body or working group"),
+    "steering.body_changed": _("Changed a body or working group"),
+    "steering.member_added": _("Added a member to a body or working group"),
+    "steering.member_removed": _("Took a member off a body or working group"),
+    "steering.meeting_scheduled": _("Scheduled a meeting of a body"),
+    "steering.meeting_changed": _("Changed a meeting of a body"),
+    "steering.meeting_held": _("Marked a meeting of a body as held"),
+    "steering.meeting_cancelled": _("Cancelled a meeting of a body"),
+    "steering.agenda_item_added": _("Added an agenda item to a meeting"),
+    "steering.minutes_saved": _("Wrote the minutes of a meeting"),
+    "steering.decision_added": _("Recorded a decision of a meeting"),
+    "steering.action_item_added": _("Agreed an action item in a meeting"),
+    "steering.action_item_updated": _("Changed the status of a network action item"),
+    "steering.minutes_exported": _("Exported the minutes of a meeting as PDF"),
+    # events
+    "steering.event_created": _("Created a network event"),
+    "steering.event_changed": _("Changed a network event"),
+    "steering.event_counts_recorded": _("Recorded registrations and attendance of a network event"),
+    "steering.event_registered": _("Registered for a network event"),
+    "steering.event_unregistered": _("Withdrew a registration for a network event"),
+    # problem reports and gaps
+    "steering.problem_reported": _("Filed a problem report"),
+    "steering.problem_report_changed": _("Changed a problem report"),
+    "steering.barriers_reported": _("Took system barriers from case closures into the problem reports"),
+    "steering.gap_created": _("Created a gap in the gap register"),
+    "steering.gap_changed": _("Changed a gap in the gap register"),
+    "steering.gap_reports_linked": _("Linked problem reports to a gap"),
+    "steering.gap_offer_checked": _("Recorded an offer checked against a gap"),
+    "steering.gap_offer_removed": _("Took an offer checked off a gap"),
+    "steering.gap_prioritised": _("Set the priority of a gap"),
+    "steering.gap_status_changed": _("Changed the status of a gap"),
+    "steering.gaps_exported": _("Exported the gap register"),
+}
