@@ -196,7 +196,9 @@ def write_report(scale: str | None = None) -> Path:
         when = str(report.get("date", ""))[:16].replace("T", " ")
         for target, ok in report.get("targets", {}).items():
             result = "not measured yet" if ok is None else "pass" if ok else "**FAIL**"
-            lines.append(f"| {suite.issue} | {target} | {when if ok is not None else '–'} | {result} |")
+            # a merged report (several runs) says when each target was measured
+            on = str(report.get("target_dates", {}).get(target, "") or when)[:16].replace("T", " ")
+            lines.append(f"| {suite.issue} | {target} | {on if ok is not None else '–'} | {result} |")
         source = "all its result files, the newest of each scale" if suite.name == "pages" else f"`{path.name}`"
         details += [f"### {suite.issue} {suite.title}", "", f"From {source} in `bench/results/`.", ""]
         if suite.name == "pages" and _write_latency_plot(report):
@@ -232,7 +234,7 @@ def latency_svg(series: dict[str, dict[str, list[tuple[int, float]]]]) -> str:
     """``series``: {database: {page: [(participants, p95 ms)]}} → an SVG document."""
     import math
 
-    panel_w, panel_h, left, top, bottom = 420, 300, 60, 40, 50
+    panel_w, panel_h, left, top, bottom = 420, 300, 75, 40, 50
     legend_h = 18 * max(len(pages) for pages in series.values()) + 10
     width = left + len(series) * (panel_w + left) + 10
     height = top + panel_h + bottom + legend_h
@@ -278,6 +280,9 @@ def latency_svg(series: dict[str, dict[str, list[tuple[int, float]]]]) -> str:
         out.append(
             f'<line x1="{x0}" x2="{x0 + panel_w}" y1="{y(150):.1f}" y2="{y(150):.1f}" stroke="#c00" '
             'stroke-dasharray="6 4"/>'
+        )
+        out.append(
+            f'<text x="{x0 + panel_w - 4}" y="{y(150) - 5:.1f}" text-anchor="end" fill="#c00">target 150 ms</text>'
         )
         for n, (page, points) in enumerate(sorted(pages.items())):
             colour = _COLOURS[n % len(_COLOURS)]

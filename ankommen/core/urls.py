@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ankommen.core import views
+from ankommen.env import env_bool
 
 app_name = "core"
 urlpatterns = [
@@ -8,3 +9,6 @@ urlpatterns = [
     path("status/", views.status, name="status"),
     path("language/", views.set_language, name="set_language"),
 ]
+if env_bool("ANKOMMEN_BENCH_HELLO", False):
+    # The floor of the page benchmark (bench/pages.py): routed only on the benchmark's own server.
+    urlpatterns.append(path("bench-hello/", views.bench_hello, name="bench_hello"))

@@ -34,6 +34,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @public
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The smallest page: what the page benchmark compares every page with (the framework's floor).
+    Routed only when ``ANKOMMEN_BENCH_HELLO=1`` (ankommen/core/urls.py)."""
+    return HttpResponse("hello", content_type="text/plain")
+
+
+@public
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; kept in a cookie and, when logged in, in the user's profile."""

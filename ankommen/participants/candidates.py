@@ -1,39 +1,40 @@
 """The duplicate check at registration: existing records that may be the same person.
 
 Before a new person is saved, the form's data is turned into the engine's ``PersonRecord``;
-its blocking keys (``matching.record_keys``) are looked up in ``ParticipantNameKey`` within
-the records the actor may see, and the few records found are weighed with the engine's fast
-path (``match_weight``); those shown get a full score with reasons (``score_prepared``).
+its blocking keys and those of the usual typing errors in its birth date
+(``matching.blocking.query_keys``) are looked up in ``ParticipantNameKey`` within the records
+the actor may see, and the few records found are weighed with the engine's fast path
+(``match_weight``); those shown get a full score with reasons (``score_prepared``).
 Four queries whatever the size of the database:
 
-1. how many records each key has in the network (keys above their kind's cap are skipped,
-   as in the engine's in-memory index: "Mohammad" alone says nothing in a network of 10,000
-   Mohammads; the more specific keys with the birth year find the record);
-2. the records under the remaining keys, ranked by the number of keys they share;
-3. and 4. the best-ranked of them that the actor may see, with their name variants (at most
-   ``MAX_CANDIDATES`` are scored).
+1. how many records each key has in the network, counted up to the key kind's cap (keys
+   above it are skipped, as in the engine's in-memory index: "Mohammad" alone says nothing in
+   a network of 10,000 Mohammads; the more specific keys with the birth year find the record);
+2. the records under the remaining keys, ranked in the database by the keys they share,
+   each weighed by its rarity (``query_gain``);
+3. and 4. the best-ranked of them that the actor may see, as plain values (model instances
+   only for the few shown), and their name variants (at most ``MAX_CANDIDATES`` are scored).
 
 The reasons of each score are shown with the translated texts of ``REASON_TEXTS``.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ankommen.network.models import Membership
 from ankommen.participants.access import own_participants
-from ankommen.participants.keys import person_record_for
-from ankommen.participants.matching import PersonRecord, Reason, Score, record_keys
-from ankommen.participants.matching.blocking import QUERY_CAPS, threshold_weight
+from ankommen.participants.keys import RECORD_FIELDS, person_record_from_values
+from ankommen.participants.matching import PersonRecord, Reason, Score
+from ankommen.participants.matching.blocking import query_cap, query_gain, query_keys, threshold_weight
 from ankommen.participants.matching.scoring import DEFAULT_STATS, match_weight, prepare, score_prepared
 from ankommen.participants.models import NameVariant, Participant, ParticipantNameKey
 
-SMALLEST_CAP = min(QUERY_CAPS.values())
 MAX_CANDIDATES = 200
 """Most records scored for one registration (the best-connected ones by shared keys)."""
 DISPLAY_THRESHOLD = 0.05
@@ -113,60 +114,93 @@ def shown_reasons(score: Score) -> list[ShownReason]:
     return [ShownReason(r.code, reason_text(r), r.weight >= 0) for r in score.reasons]
 
 
-def _candidate_ids(actor: Membership, keys: set[str]) -> list[int]:
-    rows = (
-        ParticipantNameKey.objects.filter(network=actor.network_id, key__in=keys)
-        .values("key")
-        .annotate(n=Count("id"))
-        .values_list("key", "n")
-    )
-    usable = [key for key, n in rows if n <= QUERY_CAPS.get(_kind(key), SMALLEST_CAP)]
-    if not usable:
+def _key_counts(network_id: int, keys: list[str]) -> dict[str, int]:
+    """How many records each key has, counted only up to its cap + 1 (a key above its cap is
+    skipped whatever its size, so a key of 50,000 Mohammads costs no more than one of 3,000)."""
+    # only the table name is formatted in; all values are parameters
+    table = connection.ops.quote_name(ParticipantNameKey._meta.db_table)
+    capped = f"SELECT 1 FROM {table} WHERE network_id = %s AND key = %s LIMIT %s"  # noqa: S608
+    one = f"SELECT %s, (SELECT COUNT(*) FROM ({capped}) AS capped)"  # noqa: S608
+    params: list[str | int | float] = []
+    for key in keys:
+        params += [key, network_id, key, query_cap(key) + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([one] * len(keys)), params)
+        return dict(cursor.fetchall())
+
+
+def _candidate_ids(actor: Membership, keys: dict[str, float]) -> list[int]:
+    """Records sharing keys with the new one, the best-connected first (at most ``2 * MAX_CANDIDATES``).
+
+    A key counts the more the rarer it is (``query_gain``); keys with more postings than their
+    kind's cap are skipped. The ranking is summed up in the database: only the best ids leave it.
+    """
+    gains = {
+        key: query_gain(keys[key], n)
+        for key, n in _key_counts(actor.network_id, list(keys)).items()
+        if 0 < n <= query_cap(key)
+    }
+    if not gains:
         return []
     # Only the (network, key) index is read here; which of these records the actor may see is
-    # decided when they are loaded (a join here would let SQLite pick a worse index).
-    postings = ParticipantNameKey.objects.filter(network=actor.network_id, key__in=usable).values_list(
-        "participant_id", flat=True
-    )
-    shared = Counter(postings)
-    return [pk for pk, _n in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[: 2 * MAX_CANDIDATES]]
+    # decided when they are loaded (a join here would let SQLite pick a worse index). The gains
+    # come as a derived table (faster than a CASE per row); only the table name and
+    # placeholders are formatted in, all values are parameters.
+    table = connection.ops.quote_name(ParticipantNameKey._meta.db_table)
+    gain_rows = " UNION ALL ".join(["SELECT %s AS k, %s AS g"] * len(gains))
+    joined = f"FROM {table} AS t JOIN ({gain_rows}) AS gains ON t.key = gains.k"
+    order = "ORDER BY SUM(gains.g) DESC, t.participant_id LIMIT %s"
+    sql = f"SELECT t.participant_id {joined} WHERE t.network_id = %s GROUP BY t.participant_id {order}"
+    params: list[str | int | float] = []
+    for key, gain in gains.items():
+        params += [key, gain]
+    params += [actor.network_id, 2 * MAX_CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _kind(key: str) -> str:
-    if key.startswith("nn:"):
-        return "nny" if "|" in key else "nn"
-    return "nd" if "|d" in key else "ny"
+def _attname(field_name: str) -> str:
+    field = Participant._meta.get_field(field_name)
+    assert isinstance(field, Field)
+    return field.attname
 
 
 def find_candidates(
     actor: Membership, record: PersonRecord, limit: int = 5, *, exclude: int | None = None
 ) -> list[tuple[Participant, Score]]:
     """Visible records that may be the same person as ``record``, most likely first."""
-    keys = record_keys(record)
+    keys = query_keys(record)
     if not keys or not actor.has_perm("participants.view"):
         return []
     ids = [pk for pk in _candidate_ids(actor, keys) if pk != exclude]
     if not ids:
         return []
     rank = {pk: i for i, pk in enumerate(ids)}
-    loaded = own_participants(actor).filter(pk__in=ids).only(*LOADED_FIELDS)
-    participants = sorted(loaded, key=lambda p: rank[p.pk])[:MAX_CANDIDATES]
-    variants: dict[int, list[tuple[str, str]]] = {p.pk: [] for p in participants}
-    rows = NameVariant.objects.filter(participant__in=list(variants)).order_by("pk")
-    for participant_id, given, family in rows.values_list("participant_id", "given_name", "family_name"):
+    # plain values (model instances for hundreds of rows would cost more than the scoring)
+    columns = [_attname(name) for name in LOADED_FIELDS]
+    rows = own_participants(actor).filter(pk__in=ids).values_list(*columns)
+    visible = sorted(rows, key=lambda row: rank[row[0]])[:MAX_CANDIDATES]
+    variants: dict[int, list[tuple[str, str]]] = {row[0]: [] for row in visible}
+    names = NameVariant.objects.filter(participant__in=list(variants)).order_by("pk")
+    for participant_id, given, family in names.values_list("participant_id", "given_name", "family_name"):
         variants[participant_id].append((given, family))
     # The engine's fast path first (weight only), full scores with reasons for the few shown.
     probe = prepare(record)
     at_least = threshold_weight(DISPLAY_THRESHOLD)
     weighed = []
-    for participant in participants:
-        prepared = prepare(person_record_for(participant, variants=variants[participant.pk]))
-        weight = match_weight(probe, prepared, DEFAULT_STATS)
+    for row in visible:
+        values = dict(zip(LOADED_FIELDS, row, strict=True))
+        pk = values["id"]
+        prepared = prepare(person_record_from_values(pk, *(values[f] for f in RECORD_FIELDS), variants=variants[pk]))
+        weight = match_weight(probe, prepared, DEFAULT_STATS, at_least)
         if weight >= at_least:
-            weighed.append((-weight, participant.pk, participant, prepared))
+            weighed.append((-weight, pk, prepared, row))
     weighed.sort(key=lambda item: item[:2])
     found = []
-    for _weight, _pk, participant, prepared in weighed[:limit]:
-        participant.known_variants = variants[participant.pk]  # type: ignore[attr-defined]  # shown with it
+    for _weight, pk, prepared, row in weighed[:limit]:
+        # the record as ``.only(*LOADED_FIELDS)`` would have loaded it
+        participant = Participant.from_db(connection.alias, columns, row)
+        participant.known_variants = variants[pk]  # type: ignore[attr-defined]  # shown with it
         found.append((participant, score_prepared(probe, prepared, DEFAULT_STATS)))
     return found

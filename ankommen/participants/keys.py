@@ -43,7 +43,7 @@ def person_record_from_values(
     date_of_birth: dt.date | None,
     birth_date_precision: str,
     sex: str,
-    nationalities: Iterable[object],
+    nationalities: str | Iterable[object],
     place_of_birth: str,
     *,
     variants: list[tuple[str, str]],
@@ -55,7 +55,7 @@ def person_record_from_values(
         family_name=family_name,
         date_of_birth=_birth_date(date_of_birth, birth_date_precision),
         sex=sex if sex != "u" else "",
-        nationality=",".join(str(c) for c in nationalities),
+        nationality=nationalities if isinstance(nationalities, str) else ",".join(str(c) for c in nationalities),
         place_of_birth=place_of_birth,
         aliases=tuple(variants),
     )

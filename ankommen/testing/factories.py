@@ -445,3 +445,43 @@ class GapFactory(factory.django.DjangoModelFactory):
     field = "education_language"
     description = "Zu wenige Plätze in Sprachkursen für junge Geduldete."
     created_by = factory.SubFactory(UserFactory)
+
+
+# --- cases for the offer finder, referrals and seat allocation (issue [O]) ---------------------
+# Create these inside ``django_scopes.scope(network=...)``.
+
+
+class CaseTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.CaseType"
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda n: f"Fallart {n}")
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """An open case (implementation) of ``participant``'s organisation; pass ``participant`` and ``lead``."""
+
+    class Meta:
+        model = "cases.Case"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    organisation = factory.SelfAttribute("participant.organisation")
+    network = factory.SelfAttribute("participant.network")
+    case_type = factory.SubFactory(CaseTypeFactory, network=factory.SelfAttribute("..network"))
+    lead = factory.SubFactory(UserFactory)
+    created_by = factory.SelfAttribute("lead")
+    reference = factory.Sequence(lambda n: f"T-F{n:06d}")
+    phase = "implementation"
+    opened_on = factory.LazyFunction(lambda: _days_from_today(-30))
+    phase_started_on = factory.LazyFunction(lambda: _days_from_today(-3))
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Goal"
+
+    case = factory.SubFactory(CaseFactory)
+    network = factory.SelfAttribute("case.network")
+    text = factory.Sequence(lambda n: f"Ziel {n}")
+    domain = "training_work"

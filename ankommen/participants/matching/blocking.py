@@ -44,6 +44,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import combinations, product
 from typing import Any
 
+import numpy
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
 from .dates import BirthDate
 from .model import Candidate, PersonRecord
 from .normalise import fold, name_tokens, name_units, unit_codes
@@ -58,7 +62,7 @@ from .scoring import (
     score_prepared,
 )
 
-BATCH_CAPS = {"nn": 40, "nny": 150, "nd": 150, "ny": 20}
+BATCH_CAPS = {"nn": 20, "nny": 150, "nd": 150, "ny": 12}
 """Largest block per key kind that is still paired out in batch mode (``n`` and ``d`` keys
 serve the registration check only)."""
 QUERY_CAPS = {"nn": 1000, "nny": 3000, "nd": 3000, "ny": 2000, "n": 300, "d": 300}
@@ -76,7 +80,12 @@ LONE_CODE_LENGTH = 5
 _NN, _NNY, _NY, _ND, _N, _D = 0, 1, 2, 3, 4, 5
 _KIND_NAMES = ("nn", "nny", "ny", "nd", "n", "d")
 _BATCH_CAPS = tuple(BATCH_CAPS.get(k, 0) for k in _KIND_NAMES)
+FILTER_CAPS = {"ny": 400, "n": 400, "d": 400}
+"""Largest block per key kind of which the pairs with alike names are still scored in batch
+mode (blocks above the kind's ``BATCH_CAPS`` entry are not paired out in full)."""
+_FILTER_CAPS = tuple(FILTER_CAPS.get(k, 0) for k in _KIND_NAMES)
 _QUERY_CAPS = tuple(QUERY_CAPS[k] for k in _KIND_NAMES)
+_KIND_INDEX = {name: number for number, name in enumerate(_KIND_NAMES)}
 _KIND_RANK = (1.0, 3.0, 1.0, 3.0, 1.0, 0.5)
 """How much sharing a key of each kind says, for ranking candidates of a query."""
 
@@ -207,6 +216,44 @@ def record_keys(record: PersonRecord | Prepared) -> set[str]:
     return keys
 
 
+def query_keys(record: PersonRecord | Prepared) -> dict[str, float]:
+    """The keys a registration-time query looks up, with the rank a shared key gives a
+    candidate before its block size is taken into account: the record's own keys
+    (``record_keys``) and, at half weight, the keys of the usual typing errors in its date
+    (the years before and after, day and month transposed, the day one off)."""
+    p = record if isinstance(record, Prepared) else prepare(record)
+    keys = {key: _KIND_RANK[_KIND_INDEX[_kind(key)]] for key in record_keys(p)}
+    dob = p.dob
+    if not dob.is_exact:
+        return keys
+    assert dob.year is not None and dob.month is not None and dob.day is not None
+    singles, pairs = _name_codes(p.parts)
+    near: list[str] = []
+    for year in (dob.year - 1, dob.year + 1):
+        near.extend(f"nn:{x}+{y}|y{year}" for x, y in pairs)
+        near.extend(f"n:{code}|y{year}" for code in singles)
+    dates = {(dob.day, dob.month), (dob.month, dob.day - 1), (dob.month, dob.day + 1)} - {(dob.month, dob.day)}
+    for month, day in sorted(dates):
+        if 1 <= month <= 12 and 1 <= day <= 31 and (month, day) != (1, 1):
+            iso = f"{dob.year:04d}-{month:02d}-{day:02d}"
+            near.extend(f"n:{code}|d{iso}" for code in singles)
+            near.append(f"d|{iso}")
+    for key in near:
+        keys.setdefault(key, _KIND_RANK[_KIND_INDEX[_kind(key)]] / 2)
+    return keys
+
+
+def query_cap(key: str) -> int:
+    """Largest posting list of this key read by a registration-time query."""
+    return QUERY_CAPS[_kind(key)]
+
+
+def query_gain(rank: float, postings: int) -> float:
+    """What sharing a key of this ``rank`` (``query_keys``) with ``postings`` records adds to a
+    candidate's rank: the more records share it, the less."""
+    return rank / math.log2(postings + 1)
+
+
 def _parse_key(key: str) -> int | None:
     """The integer form of a key as ``record_keys`` writes it (None: no record has it)."""
     if key.startswith("d|"):
@@ -259,11 +306,19 @@ def _index(prepared: Sequence[Prepared]) -> dict[int, _Block]:
 
 def _eligible_blocks(prepared: Sequence[Prepared], kinds: Iterable[int]) -> tuple[array[int], array[int]]:
     """The blocks of these kinds worth pairing out (two records or more, at most the kind's cap):
-    their members, and where each block starts among them (with the end as last entry)."""
+    their members, and where each block starts among them (with the end as last entry).
+
+    A block above its kind's cap but within ``FILTER_CAPS`` is not paired out; only the pairs
+    of it whose names are alike as whole strings (``_similar_pairs``, compiled code) are
+    added, as blocks of two.
+    """
     members, start = array("i"), array("i", [0])
+    signatures: list[str] | None = None
     for kind in kinds:
         # one kind at a time: a dictionary of all keys of a million records would be large
-        cap = _BATCH_CAPS[kind]
+        cap, filter_cap = _BATCH_CAPS[kind], _FILTER_CAPS[kind]
+        if filter_cap and signatures is None:
+            signatures = _signatures(prepared)
         index: dict[int, _Block] = {}
         get = index.get
         for i, p in enumerate(prepared):
@@ -276,15 +331,47 @@ def _eligible_blocks(prepared: Sequence[Prepared], kinds: Iterable[int]) -> tupl
                 else:
                     seen.append(i)  # type: ignore[union-attr]
         for block in index.values():
-            if block.__class__ is not int and len(block) <= cap:  # type: ignore[arg-type]
+            if block.__class__ is int:
+                continue
+            size = len(block)  # type: ignore[arg-type]
+            if size <= cap:
                 members.extend(block)  # type: ignore[arg-type]
                 start.append(len(members))
+            elif size <= filter_cap:
+                assert signatures is not None
+                for i, j in _similar_pairs(block, signatures):  # type: ignore[arg-type]
+                    members.append(i)
+                    members.append(j)
+                    start.append(len(members))
         del index
     return members, start
 
 
-_FORKED_KINDS, _LOCAL_KINDS = (_NN, _NNY), (_NY, _ND)
-"""Key kinds paired out in batch mode, split between a forked process and this one."""
+SIMILAR_NAMES = 80
+"""Least ``fuzz.ratio`` (0-100) of two records' whole names (tokens sorted) for a pair of a
+block above its cap to be scored: one typing error in a name of average length passes."""
+
+
+def _signatures(prepared: Sequence[Prepared]) -> list[str]:
+    """Each record's name tokens, sorted and joined."""
+    signatures: list[str] = []
+    for p in prepared:
+        given, family = p.names[0]
+        signatures.append(" ".join(sorted(t.text for t in given + family)))
+    return signatures
+
+
+def _similar_pairs(block: list[int], signatures: list[str]) -> Iterator[tuple[int, int]]:
+    """Pairs of a block whose names are alike (all compared by ``rapidfuzz`` in one call)."""
+    texts = [signatures[i] for i in block]
+    alike = cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_NAMES, dtype=numpy.uint8, workers=1)
+    xs, ys = numpy.nonzero(numpy.triu(alike, 1))
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+        yield block[x], block[y]
+
+
+_BATCH_KINDS = (_NN, _NNY, _NY, _ND, _N, _D)
+"""Key kinds paired out in batch mode."""
 
 
 class _Forked:
@@ -325,6 +412,14 @@ class _Forked:
         return tuple(result)
 
 
+def _int_array(values: numpy.ndarray[Any, Any]) -> array[int]:
+    """A numpy array as an ``array`` of C ints (its items are read one at a time in Python,
+    which is faster from an ``array`` than from numpy)."""
+    result = array("i")
+    result.frombytes(values.astype(numpy.int32).tobytes())
+    return result
+
+
 class _Blocks:
     """The blocks worth pairing out, as flat arrays (compact, and shared with forked workers
     without copying: reading an array does not touch reference counts of its items).
@@ -334,27 +429,28 @@ class _Blocks:
     """
 
     def __init__(self, records: int, parts: Iterable[tuple[array[int], array[int]]]) -> None:
-        members, start = array("i"), array("i", [0])
+        member_parts, start_parts, offset = [], [numpy.zeros(1, dtype=numpy.int64)], 0
         for part_members, part_start in parts:
-            offset = len(members)
-            members.extend(part_members)
-            start.extend(offset + s for s in part_start[1:])
-        count = array("i", bytes(4 * (records + 1)))
-        for i in members:
-            count[i + 1] += 1
-        for i in range(records):
-            count[i + 1] += count[i]
-        first = array("i", count)
-        blocks = array("i", bytes(4 * len(members)))
-        for b in range(len(start) - 1):
-            for i in members[start[b] : start[b + 1]]:
-                blocks[count[i]] = b
-                count[i] += 1
-        self.members, self.start, self.blocks, self.first = members, start, blocks, first
+            member_parts.append(numpy.frombuffer(part_members, dtype=numpy.int32))
+            start_parts.append(numpy.frombuffer(part_start, dtype=numpy.int32)[1:].astype(numpy.int64) + offset)
+            offset += len(part_members)
+        members = numpy.concatenate(member_parts) if member_parts else numpy.zeros(0, dtype=numpy.int32)
+        start = numpy.concatenate(start_parts)
+        # the blocks of each record: block numbers ordered by member (a stable sort keeps them in order)
+        block_of = numpy.repeat(numpy.arange(len(start) - 1, dtype=numpy.int32), numpy.diff(start))
+        blocks = block_of[numpy.argsort(members, kind="stable")]
+        first = numpy.zeros(records + 1, dtype=numpy.int64)
+        numpy.cumsum(numpy.bincount(members, minlength=records), out=first[1:])
+        self.members, self.start, self.blocks, self.first = (
+            _int_array(members),
+            _int_array(start),
+            _int_array(blocks),
+            _int_array(first),
+        )
 
     @classmethod
     def of(cls, prepared: Sequence[Prepared]) -> _Blocks:
-        return cls(len(prepared), [_eligible_blocks(prepared, _FORKED_KINDS + _LOCAL_KINDS)])
+        return cls(len(prepared), [_eligible_blocks(prepared, _BATCH_KINDS)])
 
     def candidates(self, i: int) -> set[int]:
         """Records after ``i`` that share a block with it."""
@@ -428,12 +524,9 @@ def find_pairs(
             blocks = _Blocks.of(prepared)
         else:
             _drop_name_caches()  # what is left is referenced by the prepared records
-            # the blocks of names in pairs in a forked process, the others meanwhile here
-            finder = _Forked(_eligible_blocks, prepared, _FORKED_KINDS)
-            stats = Stats.from_prepared(prepared)
-            here = _eligible_blocks(prepared, _LOCAL_KINDS)
-            blocks = _Blocks(len(prepared), [finder.result(), here])  # type: ignore[list-item]
-            del here
+            finder = _Forked(_eligible_blocks, prepared, _BATCH_KINDS)
+            stats = Stats.from_prepared(prepared)  # meanwhile
+            blocks = _Blocks(len(prepared), [finder.result()])  # type: ignore[list-item]
         _JOB.update(prepared=prepared, blocks=blocks, stats=stats, limit=threshold_weight(threshold), workers=count)
         try:
             # this process scores the first share, forked copies the others: each copy
@@ -444,18 +537,63 @@ def find_pairs(
         finally:
             _JOB.clear()
             gc.unfreeze()
-        result = []
+        found = {}
         for found_i, found_j, found_w in parts:
             for i, j, weight in zip(found_i, found_j, found_w, strict=True):
-                ida, idb = ids[i], ids[j]
-                if idb < ida:
-                    ida, idb = idb, ida
-                result.append((ida, idb, probability(weight)))
+                found[(i, j) if i < j else (j, i)] = probability(weight)
+        found.update(_closure(found, prepared, stats))
+        result = []
+        for (i, j), chance in found.items():
+            ida, idb = ids[i], ids[j]
+            result.append((ida, idb, chance) if ida < idb else (idb, ida, chance))
         result.sort()
         return result
     finally:
         if enabled:
             gc.enable()
+
+
+CLOSURE_MAX = 6
+"""Largest group of records linked by pairs found in which the other pairs are inferred."""
+CLOSURE_GUARD = 0.01
+"""Least probability of its own that an inferred pair needs (siblings are linked through a
+parent's record no more than twins are: a pair with a different given name or a conflicting
+date stays apart)."""
+
+
+def _closure(
+    found: dict[tuple[int, int], float], prepared: Sequence[Prepared], stats: Stats
+) -> dict[tuple[int, int], float]:
+    """Pairs implied by the pairs found: if a ~ b and b ~ c, then a ~ c, unless a and c
+    themselves say otherwise (``CLOSURE_GUARD``). Only within groups of at most
+    ``CLOSURE_MAX`` records (a larger group is more likely a chain of errors than one
+    person). An inferred pair gets the weakest probability of the pairs of its group."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while (up := parent.get(x, x)) != x:
+            parent[x] = parent.get(up, up)
+            x = up
+        return x
+
+    for i, j in found:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[ri] = rj
+    groups: dict[int, list[int]] = {}
+    for x in {x for pair in found for x in pair}:
+        groups.setdefault(root(x), []).append(x)
+    guard = threshold_weight(CLOSURE_GUARD)
+    inferred: dict[tuple[int, int], float] = {}
+    for group in groups.values():
+        if not 3 <= len(group) <= CLOSURE_MAX:
+            continue
+        group.sort()
+        weakest = min(found[pair] for pair in combinations(group, 2) if pair in found)
+        for pair in combinations(group, 2):
+            if pair not in found and match_weight(prepared[pair[0]], prepared[pair[1]], stats) >= guard:
+                inferred[pair] = weakest
+    return inferred
 
 
 _NO_RECORD = PersonRecord("")
