@@ -321,6 +321,8 @@ LOGGING = {
     # and stop propagation, so each line is written once.
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # its progress lines at INFO would flood the log
+        "fontTools": {"level": "WARNING"},
         "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
