@@ -47,8 +47,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
 	else echo "NOTICE: npm missing - accessibility checks of the browser tests will be skipped"; fi
 
+# The suite runs in parallel, one pytest-xdist worker per core (PYTEST_WORKERS=0: in one process).
+PYTEST_WORKERS ?= auto
 test: setup node_modules/.package-lock.json
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ankommen.pathways",
     "ankommen.funding",
     "ankommen.steering",
+    "ankommen.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -256,7 +257,9 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Test runs keep their uploads apart, one directory per pytest-xdist worker.
+_MEDIA_DEFAULT = VAR_DIR / "test-media" / env_str("PYTEST_XDIST_WORKER", "main") if TESTING else VAR_DIR / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(_MEDIA_DEFAULT)))
 MEDIA_URL = "/media/"
 
 # --- E-mail -------------------------------------------------------------------

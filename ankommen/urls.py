@@ -17,6 +17,7 @@ urlpatterns = [
     path("offers/", include("ankommen.offers.urls")),
     path("funding/", include("ankommen.funding.urls")),
     path("steering/", include("ankommen.steering.urls")),
+    path("dashboard/", include("ankommen.dashboard.urls")),
     path("api/", include("ankommen.api.urls")),
 ]
 

@@ -54,6 +54,15 @@ SUITES: tuple[Suite, ...] = (
     ),
     Suite("allocation", "[O]", "Seat allocation against OR-Tools called directly", ("--quick",), (), "lines"),
     Suite(
+        "offers",
+        "[O]",
+        "Seat allocation from the database and the offer finder",
+        ("--quick", "--database", "both"),
+        ("--database", "both"),
+        "lines",
+    ),
+    Suite("dashboard", "[G]", "Needs-versus-offers dashboard: summaries against live", ("--quick",), (), "lines"),
+    Suite(
         "pages",
         "[BENCH]",
         "Page latency under load against the hello view (gunicorn, 8 clients)",

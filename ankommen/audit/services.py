@@ -27,7 +27,7 @@ are stored; keep ``data`` to ids, codes and changed field names.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -135,6 +135,50 @@ def log_action(
             ]
             return entries[0]
     return _append(user, action, target, data, subject, network, organisation, actor_label)
+
+
+def log_reads(actor: Membership, targets: Sequence[models.Model], *, data: Mapping[str, Any] | None = None) -> None:
+    """Log that ``actor`` saw several records on one page (a household's members): one entry per
+    record, as ``log_read`` would write them, appended under one lock of the chain head and
+    inserted together."""
+    from ankommen.network.models import Membership
+
+    if not isinstance(actor, Membership):
+        raise TypeError("log_reads needs the acting membership")
+    if not targets:
+        return
+    network, organisation = actor.network, actor.organisation
+    masked = json.loads(json.dumps(mask(dict(data or {})), cls=DjangoJSONEncoder))
+    with transaction.atomic():
+        head = _chain_head(network.pk)
+        entries = []
+        seq, prev = head.seq, head.hash
+        for target in targets:
+            action = f"{target._meta.model_name}.viewed"
+            if action not in ACTIONS:
+                raise ValueError(f"Unknown audit action {action!r}: declare it in the app's audit_actions.py")
+            seq += 1
+            entry = AuditEntry(
+                chain=network.pk,
+                seq=seq,
+                prev_hash=prev,
+                network=network,
+                organisation=organisation,
+                actor=actor.user,
+                actor_label=actor.user.email,
+                action=action,
+                target_type=target._meta.label_lower,
+                target_id=str(target.pk),
+                subject=str(getattr(target, "audit_subject", "") or ""),
+                data=masked,
+                ip_address=client_address.get(),
+            )
+            entry.hash = entry.compute_hash()
+            prev = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
 
 
 def _is_user(obj: object) -> bool:

@@ -352,6 +352,8 @@ class Appointment(CaseChild):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         ordering = ["starts_at", "pk"]
+        # "My work" lists this week's appointments: the week's rows of the network, then the cases.
+        indexes = [models.Index(fields=["network", "starts_at"], name="appointment_time")]
 
     def __str__(self) -> str:
         return self.get_kind_display()

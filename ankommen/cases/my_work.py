@@ -16,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from ankommen.audit.services import log_action
-from ankommen.cases.access import own_cases, visible_cases
+from ankommen.cases.access import my_cases, own_cases, people_of
 from ankommen.cases.choices import Decision, Phase
 from ankommen.cases.models import Appointment, Approval, Case, CaseTransfer, Task
 from ankommen.cases.transfers import incoming_transfers
@@ -48,32 +48,22 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def my_cases(actor: Membership) -> QuerySet[Case]:
-    """Open visible cases the user leads or works on (a role for the actor's organisation)."""
-    return (
-        visible_cases(actor)
-        .exclude(phase=Phase.CLOSED)
-        .filter(Q(lead=actor.user_id) | Q(roles__user=actor.user_id, roles__organisation=actor.organisation_id))
-    )
-
-
-def _people_of(cases: QuerySet[Case]) -> Q:
-    """The persons of these cases: the case's participant or the members of its household."""
-    return Q(pk__in=cases.values("participant")) | Q(household_memberships__household__in=cases.values("household"))
-
-
 def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
     mine = my_cases(actor)
     open_visible = own_cases(actor).exclude(phase=Phase.CLOSED)
-    mine_own = mine.filter(organisation=actor.organisation_id)
+    # A user's own cases are a few dozen: read their ids once, so that every list below starts
+    # from an index (assignee, case, time) and compares with a short list.
+    mine_rows = list(mine.order_by().values_list("pk", "organisation_id"))
+    mine_ids = [pk for pk, _organisation in mine_rows]
+    mine_own_ids = [pk for pk, organisation in mine_rows if organisation == actor.organisation_id]
     subject = ("case__participant", "case__household")
     tasks = list(
         Task.objects.filter(network=actor.network_id, done_at__isnull=True)
         .filter(due_on__lte=today + dt.timedelta(days=TASK_HORIZON_DAYS))
         .filter(
             Q(assignee=actor.user_id, case__in=open_visible.values("pk"))
-            | Q(assignee=actor.user_id, case__in=mine.values("pk"))
-            | Q(assignee__isnull=True, case__in=mine_own.values("pk"))
+            | Q(assignee=actor.user_id, case__in=mine_ids)
+            | Q(assignee__isnull=True, case__in=mine_own_ids)
         )
         .select_related(*subject)
         .order_by("due_on", "pk")[:LIMIT]
@@ -86,13 +76,16 @@ def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
             starts_at__gte=start,
             starts_at__lt=start + dt.timedelta(days=7),
         )
-        .filter(Q(case__in=mine.values("pk")) | Q(assignee=actor.user_id, case__in=open_visible.values("pk")))
+        .filter(Q(case__in=mine_ids) | Q(assignee=actor.user_id, case__in=open_visible.values("pk")))
         .select_related(*subject)
         .order_by("starts_at", "pk")[:LIMIT]
     )
     people = Participant.objects.filter(
-        network=actor.network_id, organisation=actor.organisation_id, merged_into__isnull=True
-    ).filter(_people_of(mine_own))
+        network=actor.network_id,
+        organisation=actor.organisation_id,
+        merged_into__isnull=True,
+        pk__in=people_of(Case.objects.filter(network=actor.network_id, pk__in=mine_own_ids)),
+    )
     later_period = ResidenceStatus.objects.filter(
         participant=OuterRef("participant"), valid_from__gt=OuterRef("valid_from")
     )
@@ -117,9 +110,9 @@ def work_for(actor: Membership, today: dt.date) -> dict[str, Any]:
         .order_by("-date_of_birth", "pk")[:LIMIT]
     )
     reassessments = list(
-        mine.filter(reassessment_due_on__lte=today + dt.timedelta(days=REASSESSMENT_HORIZON_DAYS))
+        Case.objects.filter(network=actor.network_id, pk__in=mine_ids)
+        .filter(reassessment_due_on__lte=today + dt.timedelta(days=REASSESSMENT_HORIZON_DAYS))
         .select_related("participant", "household")
-        .distinct()
         .order_by("reassessment_due_on", "pk")[:LIMIT]
     )
     approvals: list[Approval] = []

@@ -445,6 +445,9 @@ def save_assessment(actor: Membership, case: Case, domain: str, values: Mapping[
             entry.save()
             _timeline(actor, case, TimelineKind.ASSESSMENT, "assessment_saved", domain=domain)
             _audit(actor, "case.assessment_saved", case, entry, domain=domain, fields=changed)
+            from ankommen.dashboard.needs import record_from_assessment  # recorded needs ([G], ADR 0017)
+
+            record_from_assessment(case, entry, renewed=created or "needs" in changed)
     return entry
 
 

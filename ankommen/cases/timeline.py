@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ankommen.cases.choices import ApprovalKind, ClosureReason, Decision, LifeDomain, Phase
 from ankommen.conferences.choices import TIMELINE_TEXTS as CONFERENCE_TIMELINE_TEXTS
+from ankommen.offers.choices import TIMELINE_TEXTS as REFERRAL_TIMELINE_TEXTS
+from ankommen.offers.choices import ReferralOutcome
 
 TEXTS: dict[str, Promise] = {
     "opened": _("Case opened."),
@@ -41,6 +43,8 @@ TEXTS: dict[str, Promise] = {
     "transfer_accepted": _("Case taken over by %(organisation)s from %(from_organisation)s."),
     "transfer_declined": _("%(organisation)s declined the transfer."),
     "transfer_withdrawn": _("Transfer request to %(organisation)s withdrawn."),
+    # Referrals to partners: texts kept in the offers app's catalogue.
+    **REFERRAL_TIMELINE_TEXTS,
 }
 
 _LABELS = {
@@ -50,6 +54,7 @@ _LABELS = {
     "reason": ClosureReason,
     "kind": ApprovalKind,
     "decision": Decision,
+    "outcome": ReferralOutcome,
 }
 
 

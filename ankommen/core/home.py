@@ -35,6 +35,12 @@ def _todays_sessions(request: HttpRequest) -> dict[str, Any]:
     return todays_sessions_panel(request)
 
 
+def _referrals(request: HttpRequest) -> dict[str, Any]:
+    from ankommen.offers.panels import new_referrals_panel
+
+    return new_referrals_panel(request)
+
+
 def _conference_items(request: HttpRequest) -> dict[str, Any]:
     from ankommen.conferences.panels import action_items_panel
 
@@ -45,6 +51,12 @@ def _funding(request: HttpRequest) -> dict[str, Any]:
     from ankommen.funding.panel import funding_panel
 
     return funding_panel(request)
+
+
+def _measure_careers(request: HttpRequest) -> dict[str, Any]:
+    from ankommen.dashboard.panels import careers_panel
+
+    return careers_panel(request)
 
 
 def _steering(request: HttpRequest) -> dict[str, Any]:
@@ -66,8 +78,16 @@ PANELS: list[Panel] = [
     ),
     # Offers (issue [O]): today's sessions of the own organisation's offers, for recording attendance.
     Panel("offers/panels/today.html", _todays_sessions, frozenset({Role.OFFER_PROVIDER, Role.POLICE_LIAISON})),
+    # Referrals (issue [O]): new referrals to the own organisation, for partner liaisons.
+    Panel("offers/panels/referrals.html", _referrals, frozenset({Role.PARTNER_LIAISON})),
     # Funding programme (issue [K]): calls, questions, contracts, proofs of use, reviews due.
     Panel("funding/panels/deadlines.html", _funding, frozenset({Role.COORDINATOR, Role.OFFER_PROVIDER})),
+    # Needs dashboard (issue [G]): the own people who completed several offers of one kind without progress.
+    Panel(
+        "dashboard/panels/measure_careers.html",
+        _measure_careers,
+        frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD}),
+    ),
     # Steering the network (issue [G]): own network action items; agreements due for renewal (coordinators).
     Panel(
         "steering/panels/steering.html",

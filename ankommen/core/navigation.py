@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ankommen.conferences.choices import NAV_ACTION_ITEMS, NAV_CONFERENCES
 from ankommen.consents.choices import SHARED_WITH_MY_ORGANISATION
+from ankommen.dashboard.choices import NAV_DASHBOARD
 from ankommen.funding.choices import NAV_FUNDING, NAV_FUNDING_INBOX, NAV_FUNDING_PROGRAMME
+from ankommen.offers.choices import NAV_ALLOCATION, NAV_REFERRALS
 from ankommen.steering.choices import NAV_GAPS, NAV_STEERING, NAV_STEERING_ITEMS
 
 
@@ -38,12 +40,15 @@ NAVIGATION: list[NavItem] = [
     NavItem("offers:enrolments", _("Enrolments"), "offers.enrol"),
     NavItem("offers:reports", _("Offer reports"), "offers.view_reports"),
     NavItem("offers:paths", _("German course access"), "offers.manage_paths"),
+    NavItem("offers:referral_inbox", NAV_REFERRALS, "offers.receive_referrals"),
+    NavItem("offers:allocations", NAV_ALLOCATION, "offers.allocate"),
     NavItem("funding:applications", NAV_FUNDING, "funding.apply"),
     NavItem("funding:inbox", NAV_FUNDING_INBOX, "funding.review"),
     NavItem("funding:years", NAV_FUNDING_PROGRAMME, "funding.manage"),
     NavItem("steering:overview", NAV_STEERING, "steering.take_part"),
     NavItem("steering:action_items", NAV_STEERING_ITEMS, "steering.take_part"),
     NavItem("steering:gaps", NAV_GAPS, "steering.view"),
+    NavItem("dashboard:overview", NAV_DASHBOARD, "dashboard.view"),
     NavItem("network:directory", _("Partners"), "network.view_directory"),
     NavItem("network:manage_organisations", _("Manage organisations"), "network.manage_organisations"),
     NavItem("network:members", _("Users and roles"), "network.view_members"),

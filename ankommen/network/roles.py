@@ -252,6 +252,57 @@ STEERING_GRANTS: dict[str, frozenset[str]] = {
 for _role, _granted in STEERING_GRANTS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
 
+# Offers (issue [O], ADR 0012/0013): referrals to partners and the seat allocation. Case managers and team
+# leads send referral packets under a consent; partner liaisons (chambers, employment agency) receive them –
+# not the offer providers, who see first names only (DOMAIN §4.5); coordinators run seat allocations.
+PERMISSIONS.update(
+    {
+        "offers.refer": (
+            "Refer one's own organisation's participants to a partner (chamber, employment agency) with a referral "
+            "packet: only the data categories a consent for the referral in force allows."
+        ),
+        "offers.receive_referrals": (
+            "See the referrals sent to one's own organisation with their referral packet while the consent is in "
+            "force; accept, decline or complete them with an outcome."
+        ),
+        "offers.allocate": (
+            "Run a seat allocation over chosen offers and the people waiting for them (pseudonymous preview with "
+            "the reason for each placement) and apply it."
+        ),
+    }
+)
+OFFERS_GRANTS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({"offers.allocate"}),
+    Role.CASE_MANAGER: frozenset({"offers.refer"}),
+    Role.TEAM_LEAD: frozenset({"offers.refer"}),
+    Role.PARTNER_LIAISON: frozenset({"offers.receive_referrals"}),
+}
+for _role, _granted in OFFERS_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
+# Needs-versus-offers dashboard (issue [G], ADR 0017): aggregates of recorded needs and offered seats, small
+# cells suppressed, drill-down to offers only. Coordinators read it and plan scenarios; nobody else sees it (the
+# DPO and the administrator: no content; case managers see their own people's "measure careers" through
+# cases.view, on their start page). The police never reach it.
+PERMISSIONS.update(
+    {
+        "dashboard.view": (
+            "See the needs-versus-offers dashboard: counts of recorded needs and of seats by field, district, age "
+            "group, status group and language, waiting lists, young adults 18-27, measure careers; export it. "
+            "Aggregates only: counts of fewer than five persons are suppressed; drill-down to offers, never to persons."
+        ),
+        "dashboard.plan": (
+            "Plan scenarios with offers that do not exist yet and see how the unmet needs would change; rebuild the "
+            "dashboard's summary tables."
+        ),
+    }
+)
+DASHBOARD_GRANTS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({"dashboard.view", "dashboard.plan"}),
+}
+for _role, _granted in DASHBOARD_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _granted
+
 # Roles that may never see personal data of participants, whatever else is granted.
 NO_PERSONAL_DATA_ROLES = frozenset({Role.POLICE_LIAISON, Role.DPO, Role.PLATFORM_ADMIN})
 

@@ -30,13 +30,25 @@ offers.issue_cards        case manager, team lead: print, revoke and reissue par
                           of the own organisation's participants.
 offers.manage_paths       coordinator: open or close an entitlement path into German courses
                           for the whole network (DOMAIN §3.2).
+offers.refer              case manager, team lead: refer a person of an open case of the own
+                          organisation to a chamber or the employment agency with the referral
+                          packet a consent in force allows (``referrals.py``).
+offers.receive_referrals  partner liaison: the referrals sent to the own organisation with
+                          their packet, while the consent is in force; accept, decline,
+                          complete with an outcome.
+offers.allocate           coordinator: seat allocation runs over chosen offers (pseudonymous
+                          preview with reasons), apply or discard (``allocation_runs.py``).
 ========================  ================================================================
+
+The offer finder (``finder.py`` rules, ``finding.py`` queries) is for the staff who see the
+person's record (``participants.view``); enrolling from it needs ``offers.enrol``.
 
 The police never see participant data: offers of a police organisation are always run "counts
 only" (``services.counts_only_for``), so neither the enrolment list nor names in attendance exist
 for them; they record how many people came and see numbers (tests/test_no_personal_data.py).
 The data-protection officer and the platform administrator have no offer permissions at all.
 
-Seat allocation (``allocation/`` and ``management/commands/allocate_seats.py``) is a separate part.
-Design decisions: docs/adr/0012-offers-and-enrolment.md.
+Seat allocation: the pure optimiser in ``allocation/`` (and ``manage.py allocate_seats``), the
+job that builds the problem from the database in ``allocation_data.py`` / ``allocation_runs.py``.
+Design decisions: docs/adr/0012-offers-and-enrolment.md, docs/adr/0013-seat-allocation.md.
 """

@@ -75,6 +75,8 @@ class CancellationReason(models.TextChoices):
     PROVIDER = "provider", _("decided by the offer provider")
     MOVED = "moved", _("moved away or transferred")
     OTHER = "other", _("other reason")
+    MERGED = "merged", _("two records of the same person were merged")
+    ALLOCATED = "allocated", _("given a seat in another offer by the seat allocation")
 
 
 class AttendanceMethod(models.TextChoices):
@@ -87,3 +89,77 @@ class Recurrence(models.TextChoices):
     WEEKLY = "weekly", _("every week")
     FORTNIGHTLY = "fortnightly", _("every two weeks")
     WEEKDAYS = "weekdays", _("every working day (Monday to Friday)")
+
+
+# --- referrals to partners (issue [O], DOMAIN §4.5) ------------------------------------------------
+
+
+class ReferralPurpose(models.TextChoices):
+    PERSPECTIVE_COUNSELLING = "perspective_counselling", _("Perspective counselling on training")
+    TRAINING = "training", _("Placement into training")
+    WORK = "work", _("Placement into work")
+    INTERNSHIP = "internship", _("Internship")
+    ENTRY_QUALIFICATION = "entry_qualification", _("Einstiegsqualifizierung (entry qualification)")
+    RECOGNITION = "recognition", _("Recognition of a foreign qualification")
+    OTHER = "other", _("Other support")
+
+
+class ReferralStatus(models.TextChoices):
+    REQUESTED = "requested", _("sent, waiting for the answer")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    COMPLETED = "completed", _("completed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+OPEN_REFERRAL_STATUSES = (ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED)
+# What the recipient sees (while the consent is in force): a withdrawn referral is gone for it.
+RECIPIENT_STATUSES = (
+    ReferralStatus.REQUESTED,
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.COMPLETED,
+)
+
+
+class ReferralOutcome(models.TextChoices):
+    TRAINING_CONTRACT = "training_contract", _("training contract")
+    JOB = "job", _("job")
+    INTERNSHIP = "internship", _("internship")
+    ENTRY_QUALIFICATION = "entry_qualification", _("Einstiegsqualifizierung")
+    NONE = "none", _("no outcome")
+
+
+class Availability(models.TextChoices):
+    NOT_STATED = "", _("not stated")
+    FULL_TIME = "full_time", _("full time")
+    PART_TIME = "part_time", _("part time")
+    MORNINGS = "mornings", _("mornings only")
+    AFTERNOONS = "afternoons", _("afternoons only")
+
+
+# Timeline texts of the case (cases.timeline.TEXTS takes them in; parameters: organisation names
+# and outcome codes, never personal data).
+TIMELINE_TEXTS = {
+    "referral_sent": _("Referral to %(organisation)s sent (referral packet under the consent)."),
+    "referral_accepted": _("%(organisation)s accepted the referral."),
+    "referral_declined": _("%(organisation)s declined the referral."),
+    "referral_completed": _("Referral to %(organisation)s completed: %(outcome)s."),
+    "referral_withdrawn": _("Referral to %(organisation)s withdrawn."),
+}
+
+
+# --- seat allocation runs (issue [O], ADR 0013) ----------------------------------------------------
+
+
+class AllocationStatus(models.TextChoices):
+    RUNNING = "running", _("being computed")
+    READY = "ready", _("preview ready")
+    FAILED = "failed", _("failed")
+    APPLIED = "applied", _("applied")
+    DISCARDED = "discarded", _("discarded")
+
+
+# Navigation labels (core.navigation takes them in; kept in this app's catalogue).
+NAV_REFERRALS = _("Referrals")
+NAV_ALLOCATION = _("Seat allocation")

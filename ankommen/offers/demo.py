@@ -1,7 +1,8 @@
 """Demo offers (issue [O]): the offers the seed documents name for the Modellprojekt Integration at
 the ZUE Münster, plus the network's German courses and meeting points, with sessions from ten weeks
 ago to eight weeks ahead, enrolments of GGUA's and the Sozialamt's demo participants (some offers
-full, with waiting lists), attendance of past sessions and participant cards.
+full, with waiting lists), attendance of past sessions and participant cards; referrals to the IHK
+and the employment agency and a seat-allocation preview for a new German course (``demo_flows``).
 
 - Kreishandwerkerschaft Münster: hands-on workshop "Maurer- und Straßenbau" at the Lehrbauhof,
   vocational orientation in the crafts.
@@ -522,9 +523,17 @@ def _enrol(
 
 
 def seed(demo: DemoNetwork) -> int:
-    """Create the demo offers; returns how many (0 if there were offers already)."""
-    if Offer.objects.filter(network=demo.network).exists():
-        return 0
+    """Create the demo offers, then the demo referrals and the seat-allocation preview
+    (``demo_flows``); returns how many offers were created (0 if there were offers already)."""
+    from ankommen.offers.demo_flows import seed_allocation, seed_referrals
+
+    created = 0 if Offer.objects.filter(network=demo.network).exists() else _seed_offers(demo)
+    seed_referrals(demo)
+    seed_allocation(demo, _organisations(demo)["vhs"])
+    return created
+
+
+def _seed_offers(demo: DemoNetwork) -> int:
     rng = random.Random(SEED)
     today = timezone.localdate()
     coordinator = demo.memberships["koordination"]

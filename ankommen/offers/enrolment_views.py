@@ -70,6 +70,11 @@ def enrol(request: HttpRequest, offer_id: int) -> HttpResponse:
             name = form.participant.full_name
             if enrolment.status == EnrolmentStatus.ENROLLED:
                 messages.success(request, _("%(name)s has a seat.") % {"name": name})
+            elif offer.allocates_seats:
+                messages.info(
+                    request,
+                    _("%(name)s is registered for the seat allocation of this offer.") % {"name": name},
+                )
             else:
                 messages.warning(
                     request,

@@ -63,7 +63,7 @@ PLACE_FIELDS = [
     "cost_note",
     "contact",
 ]
-SEAT_FIELDS = ["capacity", "enrolment_unit", "attendance_mode", "is_public"]
+SEAT_FIELDS = ["capacity", "enrolment_unit", "allocates_seats", "attendance_mode", "is_public"]
 
 
 def other_languages() -> list[tuple[str, Any]]:
@@ -358,3 +358,48 @@ class ReportForm(forms.Form):
         if date_from > date_to:
             date_from, date_to = date_to, date_from
         return date_from, date_to
+
+
+# --- offer finder ------------------------------------------------------------------------------
+
+
+class FinderFilterForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("all")), *Category.choices])
+    field_of_action = forms.ChoiceField(
+        label=_("Field"), required=False, choices=[("", _("all")), *FieldOfAction.choices]
+    )
+
+
+class FinderEnrolForm(forms.Form):
+    """Enrol from a row of the finder: the date (single dates) and the entitlement path (German courses)."""
+
+    session = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    path = forms.ChoiceField(label=_("Entitlement path"), required=False, choices=[("", ""), *EntitlementPath.choices])
+    back = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+
+# --- seat allocation ---------------------------------------------------------------------------
+
+
+class AllocationForm(forms.Form):
+    offers: forms.ModelMultipleChoiceField[Offer] = forms.ModelMultipleChoiceField(
+        label=_("Offers"),
+        queryset=Offer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Published offers with one seat for all dates. The people on their waiting lists are the candidates."
+        ),
+    )
+    include_parallel = forms.BooleanField(
+        label=_("Also consider the other offers of this run of the same category (parallel courses)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, offers: QuerySet[Offer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offers"].queryset = offers  # type: ignore[attr-defined]
+        self.fields["offers"].label_from_instance = _offer_label  # type: ignore[attr-defined]
+
+
+def _offer_label(offer: Offer) -> str:
+    return f"{offer.display_title} – {offer.organisation.name}"

@@ -1,4 +1,5 @@
-"""The offer catalogue, its sessions, enrolments with waiting lists, attendance and participant cards.
+"""The offer catalogue, its sessions, enrolments with waiting lists, attendance and participant cards;
+referrals to partners; seat allocation runs.
 
 An ``Offer`` belongs to the provider organisation that runs it. Its ``Session`` rows are the dated
 occurrences (single or generated from a recurrence). Seats are taken by ``Enrolment`` rows, either
@@ -8,6 +9,12 @@ row that holds the capacity (the offer or the session) is locked while seats are
 by scanning a ``ParticipantCard``; offers run as "counts only" (the police's open sessions) store
 a number per session and never names. ``EntitlementPathState`` holds the network-wide switch per
 route into German courses (DOMAIN §3.2).
+
+A ``Referral`` sends a participant to a partner (a chamber, the employment agency) with a referral
+packet: a snapshot of the fields a consent in force allows, shown to the recipient only while that
+consent is in force (``referrals.py``). An ``AllocationRun`` is the preview of a seat allocation
+(one ``AllocationProposal`` per candidate, with the reason), applied or discarded by the
+coordinator (``allocation_job.py``).
 
 Every table carries ``network`` (tenant key, django-scopes). Changes happen only in ``services.py``.
 """
@@ -24,8 +31,10 @@ from django_scopes import ScopedManager
 
 from ankommen.offers.choices import (
     ACTIVE_STATUSES,
+    AllocationStatus,
     AttendanceMethod,
     AttendanceMode,
+    Availability,
     CancellationReason,
     Category,
     EnrolmentStatus,
@@ -34,6 +43,9 @@ from ankommen.offers.choices import (
     FieldOfAction,
     Gender,
     OfferStatus,
+    ReferralOutcome,
+    ReferralPurpose,
+    ReferralStatus,
 )
 from ankommen.participants.choices import CEFR, Language, StatusType
 
@@ -85,6 +97,15 @@ class Offer(models.Model):
         _("a seat is for"), max_length=10, choices=EnrolmentUnit.choices, default=EnrolmentUnit.COURSE
     )
     capacity = models.PositiveIntegerField(_("seats"), default=15)
+    # Seats given by the coordinator's seat allocation: enrolment puts people on the list of those
+    # interested (the waiting list), nobody moves up by themselves (ADR 0013).
+    allocates_seats = models.BooleanField(
+        _("seats by allocation"),
+        default=False,
+        help_text=_(
+            "Case managers register interest (the waiting list); the coordinator's seat allocation gives the seats."
+        ),
+    )
     is_public = models.BooleanField(_("public calendar feed"), default=False)
     feed_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -230,6 +251,15 @@ class Enrolment(models.Model):
             models.Index(fields=["offer", "status", "queued_at"], name="enrolment_offer_queue"),
             models.Index(fields=["session", "status", "queued_at"], name="enrolment_session_queue"),
             models.Index(fields=["network", "organisation", "status"], name="enrolment_by_organisation"),
+            # whose seats are where (time clashes in the finder and the seat allocation)
+            models.Index(fields=["participant"], condition=models.Q(status="enrolled"), name="enrolment_seat_holder"),
+            # the waiting lists as the seat allocation reads them: every column it needs, so the
+            # databases answer from the index alone (status and session included for SQLite)
+            models.Index(
+                fields=["offer", "participant", "queued_at", "path", "status", "session"],
+                condition=models.Q(status="waiting", session__isnull=True),
+                name="enrolment_waiting_cover",
+            ),
         ]
         constraints = [
             # One seat or waiting place per person in an offer (per session where seats are per session).
@@ -350,3 +380,162 @@ class EntitlementPathState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path}: {'open' if self.is_open else 'closed'}"
+
+
+class Referral(models.Model):
+    """A participant referred by the case's organisation to a partner organisation, with the
+    referral packet the consent allows (DOMAIN §4.5).
+
+    ``packet`` is a snapshot taken when the referral was sent: the recipient sees what was shared
+    at that moment, and only while ``consent`` is in force; a revocation or expiry makes the
+    referral unreadable for the recipient at once, and the packet is erased (``packet_erased_at``).
+    Codes and values only; labels are translated when shown.
+    """
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals")
+    participant = models.ForeignKey("participants.Participant", on_delete=models.PROTECT, related_name="referrals")
+    recipient = models.ForeignKey(
+        "network.Organisation", on_delete=models.PROTECT, related_name="incoming_referrals", verbose_name=_("to")
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("offer")
+    )
+    goal = models.ForeignKey(
+        "cases.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("goal")
+    )
+    consent = models.ForeignKey("consents.Consent", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ReferralPurpose.choices)
+    availability = models.CharField(_("availability"), max_length=12, choices=Availability.choices, blank=True)
+    # For the referring organisation only: never part of the packet (no free text to partners).
+    note = models.CharField(_("internal note"), max_length=500, blank=True)
+    packet = models.JSONField(default=dict, blank=True)
+    packet_categories = models.JSONField(default=list, blank=True)
+    packet_erased_at = models.DateTimeField(_("packet erased at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReferralOutcome.choices, blank=True)
+    outcome_on = models.DateField(_("outcome from (e.g. start of training)"), null=True, blank=True)
+    outcome_note = models.CharField(_("note on the outcome"), max_length=500, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = _scoped()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [
+            models.Index(fields=["network", "recipient", "status"], name="referral_inbox"),
+            models.Index(fields=["network", "case"], name="referral_case"),
+            models.Index(fields=["network", "consent"], name="referral_consent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"
+
+    @property
+    def audit_subject(self) -> str:
+        return f"participant:{self.participant_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED)
+
+
+class AllocationRun(models.Model):
+    """One seat allocation over chosen offers: computed by a background job, previewed, then
+    applied (every placement becomes a seat) or discarded."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    offers = models.ManyToManyField(Offer, related_name="allocation_runs", verbose_name=_("offers"))
+    include_parallel = models.BooleanField(
+        _("also consider the other offers of this run"),
+        default=False,
+        help_text=_(
+            "Someone waiting for one offer may be placed in another offer of the same category in this run "
+            "(parallel courses)."
+        ),
+    )
+    job = models.ForeignKey("jobs.BackgroundJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=AllocationStatus.choices, default=AllocationStatus.RUNNING
+    )
+    candidates = models.PositiveIntegerField(_("candidates"), default=0)
+    pairs = models.PositiveIntegerField(_("eligible pairs"), default=0)
+    seats = models.PositiveIntegerField(_("free seats"), default=0)
+    placed = models.PositiveIntegerField(_("placed"), default=0)
+    total_score = models.CharField(_("total score"), max_length=40, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = _scoped()
+
+    class Meta:
+        verbose_name = _("seat allocation")
+        verbose_name_plural = _("seat allocations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"allocation {self.pk}"
+
+
+class AllocationProposal(models.Model):
+    """One candidate of a run: the offer proposed (none: not placed), the score and why."""
+
+    network = models.ForeignKey("network.Network", on_delete=models.PROTECT, related_name="+")
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="proposals")
+    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("network.Organisation", on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    path = models.CharField(max_length=20, choices=EntitlementPath.choices, blank=True)
+    score = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    fit = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    priority = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    waiting_days = models.PositiveIntegerField(default=0)
+    further_priority = models.BooleanField(default=False)  # an age-limit deadline or a support need (not said which)
+    preferred = models.BooleanField(default=False)  # the offer the case manager asked for
+    code = models.CharField(max_length=30)  # allocation.reasons() code
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    candidate_offers = models.PositiveSmallIntegerField(default=0)
+    seats_taken = models.PositiveIntegerField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    other_offers = models.JSONField(default=list, blank=True)  # offer ids: better-scored (placed) or all (not)
+    other_offers_full = models.BooleanField(default=True)
+
+    objects = _scoped()
+
+    class Meta:
+        verbose_name = _("allocation proposal")
+        verbose_name_plural = _("allocation proposals")
+        ordering = ["run", "offer", "-score", "pk"]
+        indexes = [models.Index(fields=["run", "offer"], name="proposal_run_offer")]
+
+    def __str__(self) -> str:
+        return f"proposal {self.pk}"
+
+    @property
+    def audit_subject(self) -> str:
+        return f"participant:{self.participant_id}"

@@ -48,3 +48,18 @@ def todays_sessions_panel(request: HttpRequest) -> dict[str, Any]:
         for s in sessions
     ]
     return {"today": rows}
+
+
+PANEL_REFERRALS = 8
+
+
+def new_referrals_panel(request: HttpRequest) -> dict[str, Any]:
+    """Partner liaisons: new referrals to the own organisation (no names: purpose, sender, date);
+    two queries whatever the number."""
+    from ankommen.offers.choices import ReferralStatus
+    from ankommen.offers.referral_access import incoming_referrals
+
+    actor: Membership = request.membership  # type: ignore[attr-defined]
+    new = incoming_referrals(actor).filter(status=ReferralStatus.REQUESTED)
+    rows = list(new.select_related("organisation", "offer").order_by("-sent_at", "-pk")[:PANEL_REFERRALS])
+    return {"referrals": {"rows": rows, "total": new.count()}}

@@ -88,6 +88,7 @@ OFFER_FIELDS: tuple[str, ...] = (
     "attendance_mode",
     "enrolment_unit",
     "capacity",
+    "allocates_seats",
     "is_public",
 )
 SESSION_FIELDS: tuple[str, ...] = ("starts_at", "ends_at", "place", "capacity", "is_cancelled")
@@ -440,6 +441,8 @@ def _fill_seats(actor: Membership, offer: Offer, session: Session | None) -> lis
     row with the capacity (offer or session) and runs inside its transaction."""
     if offer.status != OfferStatus.PUBLISHED or (session is not None and session.is_cancelled):
         return []
+    if offer.allocates_seats:
+        return []  # the coordinator's seat allocation gives these seats (ADR 0013)
     rows = seat_rows(offer, session)
     free = _seat_limit(offer, session) - rows.filter(status=EnrolmentStatus.ENROLLED).count()
     if free <= 0:
@@ -471,12 +474,26 @@ def _fill_seats(actor: Membership, offer: Offer, session: Session | None) -> lis
 
 
 def enrol_participant(
-    actor: Membership, offer: Offer, participant: Participant, *, session: Session | None = None, path: str = ""
+    actor: Membership,
+    offer: Offer,
+    participant: Participant,
+    *,
+    session: Session | None = None,
+    path: str = "",
+    allocation: Any = None,
 ) -> Enrolment:
     """Give the person a seat, or a place on the waiting list when the seats are taken.
 
     Case managers enrol the participants of their own organisation. The capacity row is locked
-    while the seats are counted (see the module docstring)."""
+    while the seats are counted (see the module docstring). In an offer whose seats are given by
+    allocation (``allocates_seats``) the person goes on the waiting list, which is the list of
+    those interested.
+
+    With ``allocation`` (an ``AllocationRun`` being applied by a coordinator with
+    ``offers.allocate``) the person gets a seat or nothing: a place on this offer's waiting list
+    becomes the seat, and when no seat is free an ``OfferError`` with code ``no_seat`` is raised."""
+    if allocation is not None:
+        return _allocate_seat(actor, offer, participant, path=path, allocation=allocation)
     if not actor.has_perm("offers.enrol"):
         raise PermissionDenied
     if (
@@ -514,7 +531,7 @@ def enrol_participant(
             raise OfferError(_("This person is already enrolled or on the waiting list."))
         taken = rows.filter(status=EnrolmentStatus.ENROLLED).count()
         now = _now()
-        has_seat = taken < _seat_limit(current_offer, holder)
+        has_seat = taken < _seat_limit(current_offer, holder) and not current_offer.allocates_seats
         enrolment = Enrolment.objects.create(
             network_id=actor.network_id,
             offer=current_offer,
@@ -533,6 +550,67 @@ def enrol_participant(
             enrolment,
             subject=enrolment.audit_subject,
             data={"offer": offer.pk, "session": holder.pk if holder else None, "path": path},
+        )
+    return enrolment
+
+
+def _allocate_seat(
+    actor: Membership, offer: Offer, participant: Participant, *, path: str, allocation: Any
+) -> Enrolment:
+    """A seat given by an applied seat allocation (see ``enrol_participant``). The caller runs the
+    whole allocation in one transaction; the offer row is locked here while its seats are counted."""
+    if not actor.has_perm("offers.allocate") or allocation.network_id != actor.network_id:
+        raise PermissionDenied
+    if participant.network_id != actor.network_id or offer.network_id != actor.network_id:
+        raise PermissionDenied
+    if participant.merged_into_id is not None:
+        raise OfferError(_("This record was merged into another one."), code="merged")
+    if offer.enrolment_unit != EnrolmentUnit.COURSE:
+        raise OfferError(_("Seats are allocated only in offers with one seat for all dates."), code="per_session")
+    with transaction.atomic():
+        current_offer = _locked_offer(offer)
+        if not current_offer.takes_enrolments:
+            raise OfferError(_("This offer takes no enrolments at the moment."), code="closed")
+        problems = enrolment_problems(current_offer, participant, path, closed=closed_paths(actor.network_id))
+        if problems:
+            raise OfferError([eligibility.MESSAGES[code] for code in problems], code="not_eligible")
+        rows = seat_rows(current_offer, None)
+        active = rows.filter(participant=participant, status__in=ACTIVE_STATUSES).select_for_update().first()
+        if active is not None and active.status == EnrolmentStatus.ENROLLED:
+            raise OfferError(_("This person has a seat in this offer already."), code="has_seat")
+        if rows.filter(status=EnrolmentStatus.ENROLLED).count() >= current_offer.capacity:
+            raise OfferError(_("No seat is free in this offer any more."), code="no_seat")
+        now = _now()
+        if active is not None:
+            active.status = EnrolmentStatus.ENROLLED
+            active.enrolled_at = now
+            active.from_waiting_list = True
+            active.path = path
+            active.save(update_fields=["status", "enrolled_at", "from_waiting_list", "path", "updated_at"])
+            enrolment = active
+        else:
+            enrolment = Enrolment.objects.create(
+                network_id=actor.network_id,
+                offer=current_offer,
+                participant=participant,
+                organisation_id=participant.organisation_id,
+                status=EnrolmentStatus.ENROLLED,
+                path=path,
+                queued_at=now,
+                enrolled_at=now,
+                created_by=actor.user,
+            )
+        log_action(
+            actor,
+            "enrolment.allocated",
+            enrolment,
+            subject=enrolment.audit_subject,
+            data={
+                "offer": offer.pk,
+                "allocation": allocation.pk,
+                "path": path,
+                "from_waiting_list": active is not None,
+            },
         )
     return enrolment
 

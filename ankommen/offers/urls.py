@@ -1,6 +1,14 @@
 from django.urls import path
 
-from ankommen.offers import attendance_views, enrolment_views, feeds, views
+from ankommen.offers import (
+    allocation_views,
+    attendance_views,
+    enrolment_views,
+    feeds,
+    finder_views,
+    referral_views,
+    views,
+)
 
 app_name = "offers"
 urlpatterns: list = [
@@ -31,4 +39,21 @@ urlpatterns: list = [
     path("people/<int:participant_id>/card/", enrolment_views.card, name="card"),
     path("people/<int:participant_id>/card/issue/", enrolment_views.issue_card, name="issue_card"),
     path("people/<int:participant_id>/card/revoke/", enrolment_views.revoke_card, name="revoke_card"),
+    # the offer finder
+    path("people/<int:participant_id>/finder/", finder_views.finder_page, name="finder"),
+    path("people/<int:participant_id>/finder/<int:offer_id>/enrol/", finder_views.finder_enrol, name="finder_enrol"),
+    # referrals to partners
+    path("referrals/", referral_views.inbox, name="referral_inbox"),
+    path("referrals/new/<int:case_id>/", referral_views.refer, name="refer"),
+    path("referrals/<int:referral_id>/", referral_views.referral_detail, name="referral"),
+    path("referrals/<int:referral_id>/accept/", referral_views.accept, name="accept_referral"),
+    path("referrals/<int:referral_id>/decline/", referral_views.decline, name="decline_referral"),
+    path("referrals/<int:referral_id>/complete/", referral_views.complete, name="complete_referral"),
+    path("referrals/<int:referral_id>/withdraw/", referral_views.withdraw, name="withdraw_referral"),
+    # seat allocation (coordinators)
+    path("allocation/", allocation_views.runs, name="allocations"),
+    path("allocation/new/", allocation_views.new_run, name="new_allocation"),
+    path("allocation/<int:run_id>/", allocation_views.run_page, name="allocation"),
+    path("allocation/<int:run_id>/apply/", allocation_views.apply, name="apply_allocation"),
+    path("allocation/<int:run_id>/discard/", allocation_views.discard, name="discard_allocation"),
 ]

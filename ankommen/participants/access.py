@@ -62,8 +62,16 @@ def get_participant_for(
 
 
 def own_participants(actor: Membership, *, include_merged: bool = False) -> QuerySet[Participant]:
-    """The records of the actor's own organisation (search, duplicate checks, merges)."""
-    return visible_participants(actor, include_merged=include_merged).filter(organisation=actor.organisation_id)
+    """The records of the actor's own organisation (search, duplicate checks, merges).
+
+    Not ``visible_participants`` narrowed down: its ``OR`` with the consents' ``EXISTS`` would be
+    evaluated for every record of the network (a search's count took seconds at 100,000)."""
+    if not actor.is_active or not actor.has_perm("participants.view"):
+        return Participant.objects.none()
+    records = Participant.objects.filter(network=actor.network_id, organisation=actor.organisation_id)
+    if not include_merged:
+        records = records.filter(merged_into__isnull=True)
+    return records
 
 
 def shared_categories(actor: Membership, participant: Participant) -> frozenset[str] | None:

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ankommen.audit.services import log_action, log_read
+from ankommen.audit.services import log_action, log_read, log_reads
 from ankommen.consents.access import consents_of_participant
 from ankommen.consents.sharing import shared_participant_page
 from ankommen.network.access import object_page, requires
@@ -345,8 +345,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     members = list(
         household.members.select_related("participant").filter(participant__merged_into__isnull=True).order_by("pk")
     )
-    for member in members:
-        log_read(actor, member.participant, data={"page": "household", "household": household.pk})
+    log_reads(actor, [member.participant for member in members], data={"page": "household", "household": household.pk})
     today = timezone.localdate()
     ages = [m.participant.age_on(today) for m in members]
     rows = [{"member": m, "age": age} for m, age in zip(members, ages, strict=True)]

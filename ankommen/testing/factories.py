@@ -485,3 +485,51 @@ class GoalFactory(factory.django.DjangoModelFactory):
     network = factory.SelfAttribute("case.network")
     text = factory.Sequence(lambda n: f"Ziel {n}")
     domain = "training_work"
+
+
+# --- needs-versus-offers dashboard (issue [G]) ---------------------------------------------------
+# Create these inside ``django_scopes.scope(network=...)``. A ``NeedFactory`` row is a raw need: the
+# summary tables are not updated (call ``ankommen.dashboard.summary.rebuild``); record needs through
+# ``ankommen.dashboard.needs`` to keep them current.
+
+
+def _first_of_month(day):  # type: ignore[no-untyped-def]
+    return day.replace(day=1)
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.Need"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    network = factory.SelfAttribute("participant.network")
+    field = "education_language"
+    source = "interest"
+    recorded_on = factory.LazyFunction(_today)
+    recorded_month = factory.LazyAttribute(lambda o: _first_of_month(o.recorded_on))
+    district = "Coerde"
+    age_band = "18_26"
+    status_group = "tolerated"
+    language = "ar"
+
+
+class ScenarioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.Scenario"
+
+    network = factory.SubFactory(NetworkFactory)
+    title = factory.Sequence(lambda n: f"Zusätzlicher Sprachkurs {n}")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PlannedOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dashboard.PlannedOffer"
+
+    scenario = factory.SubFactory(ScenarioFactory)
+    network = factory.SelfAttribute("scenario.network")
+    title = factory.Sequence(lambda n: f"Sprachkurs A1 (geplant) {n}")
+    category = "language"
+    field = "education_language"
+    district = "Coerde"
+    seats = 10

@@ -13,7 +13,7 @@ from ankommen.audit.actions import register_actions
 from ankommen.audit.api import AuditedRetrieveMixin
 from ankommen.audit.context import client_address
 from ankommen.audit.models import AppendOnlyError, AuditEntry
-from ankommen.audit.services import MASK, log_action, log_read, mask
+from ankommen.audit.services import MASK, log_action, log_read, log_reads, mask
 from ankommen.audit.verify import verify_chains
 from ankommen.jobs.models import BackgroundJob
 from ankommen.testing.personas import World
@@ -65,6 +65,24 @@ def test_entries_are_chained_and_stored_exactly_as_hashed(world: World) -> None:
         "accounts.user",
         str(actor.user.pk),
     )
+    assert verify_chains() == []
+
+
+def test_reads_of_several_records_are_chained_like_single_reads(world: World) -> None:
+    actor = world.memberships["case_manager_a"]
+    before = log_action(actor, "account.language_changed")
+    jobs = [_job(world), _job(world)]
+    log_reads(actor, jobs, data={"page": "household", "comment": "masked"})
+    after = log_read(actor, jobs[0])
+    entries = _entries(world, seq__gt=before.seq)
+    assert [(e.action, e.target_id) for e in entries] == [
+        ("backgroundjob.viewed", str(jobs[0].pk)),
+        ("backgroundjob.viewed", str(jobs[1].pk)),
+        ("backgroundjob.viewed", str(jobs[0].pk)),
+    ]
+    assert entries[0].prev_hash == before.hash and entries[1].prev_hash == entries[0].hash
+    assert entries[2] == after and after.prev_hash == entries[1].hash
+    assert entries[0].data == {"page": "household", "comment": MASK}
     assert verify_chains() == []
 
 

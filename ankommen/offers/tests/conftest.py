@@ -63,3 +63,30 @@ def make_session(world: World, actor: Membership) -> Callable[..., Session]:
         return SessionFactory(offer=offer, **values)
 
     return make
+
+
+@pytest.fixture
+def make_case(world: World, actor: Membership) -> Callable[..., Any]:
+    """An open case of ``person`` (org A) with goals in ``goals`` and assessed needs in ``needs``."""
+    from ankommen.cases.models import AssessmentEntry
+    from ankommen.testing.factories import CaseFactory, GoalFactory
+
+    def make(person: Participant, goals: tuple[str, ...] = (), needs: tuple[str, ...] = (), **values: Any) -> Any:
+        case = CaseFactory(participant=person, lead=world.memberships["case_manager_a"].user, **values)
+        for domain in goals:
+            GoalFactory(case=case, domain=domain)
+        for domain in needs:
+            AssessmentEntry.objects.create(network=case.network, case=case, domain=domain, needs="Bedarf")
+        return case
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_cache() -> Iterator[None]:
+    """The finder's catalogue arrays are cached per process: start every test without them."""
+    from ankommen.offers.finding import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()

@@ -111,7 +111,98 @@ def _offer_records(world: World) -> None:
     world.extra["pii_markers"] += [GIVEN, FAMILY, f"{BORN:%d.%m.%Y}", BORN.isoformat(), "MS-940001", CARD_TOKEN]
 
 
-EXTRAS = [_offer_records]
+def _referral_and_allocation_records(world: World) -> None:
+    """A case of the offer person with a goal, a consent for a referral to the chamber (identity,
+    language, education, interests), a referral sent under it, and a seat-allocation preview over
+    the chamber's course with one proposal."""
+    from ankommen.cases.models import Case, CaseType, Goal
+    from ankommen.consents.models import Consent
+    from ankommen.offers.choices import AllocationStatus
+    from ankommen.offers.models import AllocationProposal, AllocationRun, Referral
+    from ankommen.offers.referrals import build_packet
+
+    person = world.extra["offer_person"]
+    manager = world.memberships["case_manager_a"].user
+    today = timezone.localdate()
+    case_type = CaseType.objects.create(network=world.network, name="Ausbildung (Matrix Angebote)")
+    case = Case.objects.create(
+        network=world.network,
+        organisation=world.organisations["org_a"],
+        participant=person,
+        case_type=case_type,
+        lead=manager,
+        reference="MS-F940001",
+        phase="implementation",
+        opened_on=today - dt.timedelta(days=40),
+        phase_started_on=today - dt.timedelta(days=5),
+        created_by=manager,
+    )
+    goal = Goal.objects.create(network=world.network, case=case, text="Ausbildungsplatz finden", domain="training_work")
+    consent = Consent.objects.create(
+        network=world.network,
+        organisation=world.organisations["org_a"],
+        participant=person,
+        case=case,
+        purpose="referral",
+        data_categories=["identity", "language", "education", "interests"],
+        language="de",
+        form="electronic",
+        given_on=today - dt.timedelta(days=1),
+        valid_until=today + dt.timedelta(days=180),
+        recorded_by=manager,
+    )
+    consent.recipients.set([world.organisations["chamber"]])
+    categories = ["identity", "language", "education", "interests"]
+    referral = Referral.objects.create(
+        network=world.network,
+        organisation=world.organisations["org_a"],
+        case=case,
+        participant=person,
+        recipient=world.organisations["chamber"],
+        offer=world.extra["course"],
+        goal=goal,
+        consent=consent,
+        purpose="perspective_counselling",
+        packet=build_packet(person, categories),
+        packet_categories=categories,
+        sent_at=timezone.now(),
+        sent_by=manager,
+    )
+    coordinator = world.memberships["coordinator"]
+    run = AllocationRun.objects.create(
+        network=world.network,
+        organisation=coordinator.organisation,
+        status=AllocationStatus.READY,
+        candidates=1,
+        pairs=1,
+        seats=11,
+        placed=1,
+        total_score="0.7",
+        created_by=coordinator.user,
+    )
+    run.offers.set([world.extra["course"]])
+    AllocationProposal.objects.create(
+        network=world.network,
+        run=run,
+        participant=person,
+        organisation=world.organisations["org_a"],
+        offer=world.extra["course"],
+        path="obligation",
+        score="0.7000",
+        fit="0.6000",
+        priority="0.5000",
+        waiting_days=30,
+        code="placed.first_choice",
+        rank=1,
+        candidate_offers=1,
+        seats_taken=1,
+        capacity=11,
+    )
+    world.extra.update(offer_case=case, referral=referral, allocation_run=run)
+    world.extra["pii_markers"] += ["MS-F940001"]
+
+
+EXTRAS = [_offer_records, _referral_and_allocation_records]
 
 CATALOGUE = staff_with(
     "coordinator",
@@ -148,6 +239,19 @@ def _course_session(w: World) -> dict[str, int]:
 
 def _person(w: World) -> dict[str, int]:
     return {"participant_id": w.extra["offer_person"].pk}
+
+
+def _referral(w: World) -> dict[str, int]:
+    return {"referral_id": w.extra["referral"].pk}
+
+
+def _run(w: World) -> dict[str, int]:
+    return {"run_id": w.extra["allocation_run"].pk}
+
+
+SENDERS = staff_with("case_manager_a", "team_lead_a")
+PARTNER = staff_with("partner_liaison")
+COORDINATOR = staff_with("coordinator")
 
 
 MATRIX = {
@@ -200,4 +304,38 @@ MATRIX = {
     "offers:revoke_card": Expect(
         CARD_ISSUERS, overrides={"case_manager_b": 404}, method="post", ok=302, kwargs=_person
     ),
+    # the offer finder: the person's organisation (read: also the assistant; enrol: case managers)
+    "offers:finder": Expect(RECORD_READERS, overrides={"case_manager_b": 404}, kwargs=_person),
+    "offers:finder_enrol": Expect(
+        SENDERS,
+        overrides={"case_manager_b": 404},
+        method="post",
+        ok=302,
+        kwargs=lambda w: {"participant_id": w.extra["offer_person"].pk, "offer_id": w.extra["course"].pk},
+        data=lambda w: {"path": "obligation"},
+    ),
+    # referrals: sent from org A's case, received by the chamber's partner liaison (not its offer
+    # provider); everybody else 404 on the referral itself
+    "offers:refer": Expect(
+        SENDERS, overrides={"case_manager_b": 404}, kwargs=lambda w: {"case_id": w.extra["offer_case"].pk}
+    ),
+    "offers:referral": Expect(
+        staff_with("case_manager_a", "team_lead_a", "assistant_a", "partner_liaison"),
+        denied=404,
+        outsider=404,
+        kwargs=_referral,
+    ),
+    "offers:referral_inbox": Expect(PARTNER),
+    "offers:accept_referral": Expect(PARTNER, method="post", ok=302, kwargs=_referral),
+    "offers:decline_referral": Expect(PARTNER, kwargs=_referral),
+    "offers:complete_referral": Expect(PARTNER, kwargs=_referral),
+    "offers:withdraw_referral": Expect(
+        SENDERS, overrides={"case_manager_b": 404}, method="post", ok=302, kwargs=_referral
+    ),
+    # seat allocation: coordinators of the network (the outsider has its own, empty list)
+    "offers:allocations": Expect(staff_with("coordinator", "outsider")),
+    "offers:new_allocation": Expect(staff_with("coordinator", "outsider")),
+    "offers:allocation": Expect(COORDINATOR, outsider=404, kwargs=_run),
+    "offers:apply_allocation": Expect(COORDINATOR, outsider=404, method="post", ok=302, kwargs=_run),
+    "offers:discard_allocation": Expect(COORDINATOR, outsider=404, method="post", ok=302, kwargs=_run),
 }

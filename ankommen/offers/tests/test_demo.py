@@ -57,3 +57,32 @@ def test_demo_offers_of_the_modellprojekt_and_idempotent(db) -> None:  # type: i
             Enrolment.objects.count(),
             ParticipantCard.objects.count(),
         ) == counts
+
+
+def test_demo_referrals_and_allocation_preview(db) -> None:  # type: ignore[no-untyped-def]
+    from ankommen.offers.choices import AllocationStatus, ReferralStatus
+    from ankommen.offers.models import AllocationProposal, AllocationRun, Referral
+
+    call_command("seed_demo", verbosity=0)
+    with scopes_disabled():
+        referrals = list(Referral.objects.select_related("recipient"))
+        states = {(r.recipient.short_name, r.status) for r in referrals}
+        assert {
+            ("IHK", ReferralStatus.COMPLETED),
+            ("IHK", ReferralStatus.ACCEPTED),
+            ("IHK", ReferralStatus.REQUESTED),
+        } <= states
+        assert {
+            ("Agentur für Arbeit", ReferralStatus.DECLINED),
+            ("Agentur für Arbeit", ReferralStatus.REQUESTED),
+        } <= states
+        assert all("residence" not in r.packet for r in referrals)
+        erased = [r for r in referrals if r.packet_erased_at is not None]
+        assert any(r.status == ReferralStatus.REQUESTED for r in erased)  # the one whose consent was revoked
+        run = AllocationRun.objects.get()
+        assert run.status == AllocationStatus.READY and run.seats == 24
+        assert run.candidates > run.seats and run.placed == run.seats
+        assert AllocationProposal.objects.filter(run=run).count() == run.candidates
+    call_command("seed_demo", verbosity=0)
+    with scopes_disabled():
+        assert Referral.objects.count() == len(referrals) and AllocationRun.objects.count() == 1

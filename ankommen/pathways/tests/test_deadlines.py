@@ -137,3 +137,59 @@ def test_the_my_work_include_lists_the_deadlines(world: World, actor: Membership
     assert f"/pathways/participants/{person.pk}/#aufenthg_25a" in html
     assert "in the next 90 days" in html
     assert "No application deadlines coming up." in empty
+
+
+def test_the_prefilter_from_the_rules_keeps_everyone_the_evaluation_would_list(
+    world: World, actor: Membership, family: Family
+) -> None:
+    """``may_have_deadline`` only narrows down whom to evaluate: over ages around every edge of
+    the horizon (and people born on 29 February), with and without § 104c permits, evaluating
+    everybody lists exactly the people it keeps."""
+    from ankommen.pathways.deadlines import may_have_deadline
+    from ankommen.pathways.engine import evaluate
+    from ankommen.pathways.facts import facts_for, with_facts
+
+    today = timezone.localdate()
+    until = today + dt.timedelta(days=HORIZON)
+    offsets = [-3, -2, -1, 0, 1, 2, 45, HORIZON - 1, HORIZON, HORIZON + 1, HORIZON + 2, HORIZON + 3, 400]
+    people = [_young(world, actor, 100 + n, days + 1) for n, days in enumerate(offsets)]
+    leap = Participant.objects.create(
+        network=world.network,
+        organisation=actor.organisation,
+        reference="MS-979999",
+        given_name="Leyla",
+        family_name="Schaltjahr",
+        date_of_birth=dt.date(2000, 2, 29),
+        created_by=actor.user,
+    )
+    people.append(leap)
+    for n, ends_in in enumerate([-1, 0, 30, HORIZON, HORIZON + 1, None]):
+        person = _young(world, actor, 200 + n, 2000)
+        ResidenceStatus.objects.create(
+            network=world.network,
+            participant=person,
+            status="aufenthaltserlaubnis",
+            legal_basis="AufenthG § 104 c",
+            valid_from=today - dt.timedelta(days=300),
+            valid_to=None if ends_in is None else today + dt.timedelta(days=ends_in),
+        )
+        people.append(person)
+    for day in (today, dt.date(2028, 2, 28), dt.date(2028, 3, 1), dt.date(2027, 12, 31)):
+        end = day + dt.timedelta(days=HORIZON)
+        condition = may_have_deadline(day, end)
+        kept = (
+            set(
+                Participant.objects.filter(pk__in=[p.pk for p in people]).filter(condition).values_list("pk", flat=True)
+            )
+            if condition is not None
+            else {p.pk for p in people}
+        )
+        listed = set()
+        for person in with_facts(Participant.objects.filter(pk__in=[p.pk for p in people])):
+            for pathway in evaluate(facts_for(person, day).facts, day).pathways:
+                if pathway.deadline is not None and pathway.in_scope and day <= pathway.deadline <= end:
+                    listed.add(person.pk)
+        assert listed <= kept, (day, listed - kept)
+        if day == today:
+            assert listed and len(kept) < len(people)
+    assert until  # the horizon of "my work"

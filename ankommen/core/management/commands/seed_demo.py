@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from ankommen.cases import demo as cases_demo
 from ankommen.conferences import demo as conferences_demo
+from ankommen.dashboard import demo as dashboard_demo
 from ankommen.funding import demo as funding_demo
 from ankommen.network import demo as network_demo
 from ankommen.offers import demo as offers_demo
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             cases = cases_demo.seed(demo)
             conferences = conferences_demo.seed(demo)
             offers = offers_demo.seed(demo)
+            needs = dashboard_demo.seed(demo)  # recorded needs from cases and interests: the dashboard's gaps
             pathways_demo.seed(demo)  # people for whom each right-to-stay pathway is met, not yet or not met
             funding = funding_demo.seed(demo)
             steering = steering_demo.seed(demo)  # agreements, bodies, events, problem reports, gaps
@@ -45,6 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{cases} demo cases added (GGUA, every phase).")
         if offers:
             self.stdout.write(f"{offers} demo offers added (Modellprojekt Integration at the ZUE and more).")
+        if needs:
+            self.stdout.write(f"{needs} demo interests in offers recorded (needs-versus-offers dashboard).")
         if conferences:
             self.stdout.write(f"{conferences} demo case conference added (a family case, with open action items).")
         if funding:

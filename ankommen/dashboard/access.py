@@ -1,0 +1,26 @@
+"""Access to the dashboard's objects: scenarios and their planned offers (coordinators with
+``dashboard.plan``). Another network's scenario answers 404, never a hint that it exists."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from ankommen.dashboard.models import PlannedOffer, Scenario
+from ankommen.network.models import Membership
+
+
+def get_scenario_for(actor: Membership, scenario_id: int | str) -> Scenario:
+    if not actor.has_perm("dashboard.plan"):
+        raise PermissionDenied
+    try:
+        return Scenario.objects.get(network=actor.network_id, pk=int(scenario_id))
+    except (Scenario.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_planned_offer_for(actor: Membership, scenario: Scenario, planned_id: int | str) -> PlannedOffer:
+    try:
+        return scenario.planned_offers.get(network=actor.network_id, pk=int(planned_id))
+    except (PlannedOffer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
