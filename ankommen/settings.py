@@ -126,6 +126,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: our queries are short, and PostgreSQL's cost estimate for a page's
+    # query can pass jit_above_cost and spend 30 ms compiling for a 10 ms query (bench/pages.py).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (str(options.get("options", "")) + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication & login security --------------------------------------

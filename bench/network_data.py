@@ -191,12 +191,22 @@ def database_url(participants: int, database: str, url: str | None = None) -> st
 
 def setup_django(url: str) -> None:
     """Configure Django for the benchmark database (test environment: no debug query log)."""
+    import dj_database_url
+
     os.environ["ANKOMMEN_ENV"] = "test"
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ankommen.settings")
     sys.path.insert(0, str(ROOT.parent))
     import django
+    from django.conf import settings
 
+    if settings.configured:
+        # Set up earlier for another database: reading the marker there and rebuilding here would
+        # drop this database and load the data into the other one.
+        wanted = dj_database_url.parse(url)
+        current = settings.DATABASES["default"]
+        if (current.get("ENGINE"), str(current.get("NAME"))) != (wanted["ENGINE"], str(wanted["NAME"])):
+            raise RuntimeError(f"Django is already configured for {current.get('NAME')}, not {url}")
     django.setup()
 
 

@@ -11,8 +11,8 @@ from django_scopes import scope
 
 from ankommen.audit.models import AuditEntry
 from ankommen.cases import services
-from ankommen.cases.access import visible_cases
-from ankommen.cases.models import Case, CaseType
+from ankommen.cases.access import own_case_q, own_cases, visible_cases
+from ankommen.cases.models import Case, CaseType, Task
 from ankommen.cases.my_work import years_before
 from ankommen.cases.rules import check_case_rule
 from ankommen.network.models import Membership
@@ -172,6 +172,17 @@ def test_visible_cases_matches_the_rule_for_every_persona(world: World, actor, c
         with scope(network=membership.network_id):
             listed = visible_cases(membership).filter(pk=case.pk).exists()
         assert listed == check_case_rule("cases.view_case", membership, case), persona
+
+
+def test_own_case_q_matches_own_cases_for_every_persona(world: World, actor, case_type, person) -> None:
+    case = services.open_case(actor, case_type=case_type, participant=person)
+    task = services.add_task(actor, case, title="Unterlagen", due_on=timezone.localdate())
+    for persona in STAFF_PERSONAS:
+        membership = world.memberships[persona]
+        with scope(network=membership.network_id):
+            through_case = Task.objects.filter(own_case_q(membership), pk=task.pk).exists()
+            listed = own_cases(membership).filter(pk=case.pk).exists()
+        assert through_case == listed, persona
 
 
 # --- "my work" ---------------------------------------------------------------------------------
