@@ -52,6 +52,14 @@ SUITES: tuple[Suite, ...] = (
         (),
         "summary",
     ),
+    Suite(
+        "participants_registration",
+        "[P]",
+        "Registration-time duplicate check against the database",
+        ("--records", "100000", "--probes", "200"),
+        (),
+        "lines",
+    ),
     Suite("allocation", "[O]", "Seat allocation against OR-Tools called directly", ("--quick",), (), "lines"),
     Suite(
         "offers",
@@ -62,6 +70,7 @@ SUITES: tuple[Suite, ...] = (
         "lines",
     ),
     Suite("dashboard", "[G]", "Needs-versus-offers dashboard: summaries against live", ("--quick",), (), "lines"),
+    Suite("pathways", "[R]", "Right-to-stay pathways: persons per second", ("--quick",), (), "lines"),
     Suite(
         "pages",
         "[BENCH]",
@@ -71,6 +80,7 @@ SUITES: tuple[Suite, ...] = (
         "lines",
     ),
 )
+REGISTRATION = "participants_registration"
 LATENCY_PLOT = REPORT.with_name("benchmarks-latency.svg")
 
 # Every target of the issues with the suite that measures it, so that the report also shows what
@@ -78,8 +88,8 @@ LATENCY_PLOT = REPORT.with_name("benchmarks-latency.svg")
 ALL_TARGETS: tuple[tuple[str, str, str], ...] = (
     ("[P]", "duplicates", "F1 ≥ 0.95 and ≥ splink's F1 on the same file; precision ≥ 0.97"),
     ("[P]", "duplicates", "1,000,000 records in ≤ 0.5× splink's time and ≤ 0.5× its peak memory"),
-    ("[P]", "registration", "Registration-time check: p99 ≤ 50 ms with 1,000,000 participants in the database"),
-    ("[P]", "duplicates", "Registration-time check: true duplicate among the shown candidates in ≥ 98 % of probes"),
+    ("[P]", REGISTRATION, "Registration-time check: p99 ≤ 50 ms with 1,000,000 participants in the database"),
+    ("[P]", REGISTRATION, "Registration-time check: true duplicate among the shown candidates in ≥ 98 % of probes"),
     ("[O]", "allocation", "Allocation 100,000 × 5,000 × 20: exactly the optimum, ≤ 2× the direct solver's time"),
     ("[O]", "offers", "Allocation end to end from the database ≤ 5× the direct solver"),
     ("[O]", "offers", "Offer finder ≤ 100 ms p95 with 5,000 offers and 100,000 participants"),
