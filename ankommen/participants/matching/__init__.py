@@ -12,7 +12,8 @@ the ``find_duplicates`` command and ``bench/duplicates.py`` all call this API:
 See docs/adr/0007-duplicate-matching.md for the approach and its measurements.
 """
 
-from .blocking import DEFAULT_THRESHOLD, MatchIndex, candidates_for, find_pairs, record_keys
+from .batch import find_pairs
+from .blocking import DEFAULT_THRESHOLD, MatchIndex, candidates_for, record_keys
 from .dates import BirthDate, DateAgreement, compare_dates, parse_birth_date
 from .model import Candidate, PersonRecord, Reason, Score
 from .normalise import fold, name_keys, name_tokens

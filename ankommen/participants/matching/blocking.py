@@ -37,34 +37,21 @@ from __future__ import annotations
 
 import gc
 import math
-import multiprocessing
-import os
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from itertools import combinations, product
-from typing import Any
-
-import numpy
-from rapidfuzz import fuzz
-from rapidfuzz.process import cdist
 
 from .dates import BirthDate
 from .model import Candidate, PersonRecord
-from .normalise import fold, name_tokens, name_units, unit_codes
+from .normalise import unit_codes
 from .scoring import (
     NameParts,
     Prepared,
     Stats,
-    clear_name_parts,
     match_weight,
     prepare,
-    probability,
     score_prepared,
 )
 
-BATCH_CAPS = {"nn": 20, "nny": 150, "nd": 150, "ny": 12}
-"""Largest block per key kind that is still paired out in batch mode (``n`` and ``d`` keys
-serve the registration check only)."""
 QUERY_CAPS = {"nn": 1000, "nny": 3000, "nd": 3000, "ny": 2000, "n": 300, "d": 300}
 """Largest posting list per key kind read for one registration-time query."""
 QUERY_SCORED = 400
@@ -73,17 +60,10 @@ DEFAULT_THRESHOLD = 0.8
 MIN_PROBABILITY = 0.02
 """Least probability of a candidate shown at registration (the user decides; a warning
 that names a 1-in-50 candidate with its reasons costs a glance, a missed one a split file)."""
-PARALLEL_FROM = 30_000
-"""Files of at least this many records are scored by several processes (one per core)."""
 
 LONE_CODE_LENGTH = 5
 _NN, _NNY, _NY, _ND, _N, _D = 0, 1, 2, 3, 4, 5
 _KIND_NAMES = ("nn", "nny", "ny", "nd", "n", "d")
-_BATCH_CAPS = tuple(BATCH_CAPS.get(k, 0) for k in _KIND_NAMES)
-FILTER_CAPS = {"ny": 400, "n": 400, "d": 400}
-"""Largest block per key kind of which the pairs with alike names are still scored in batch
-mode (blocks above the kind's ``BATCH_CAPS`` entry are not paired out in full)."""
-_FILTER_CAPS = tuple(FILTER_CAPS.get(k, 0) for k in _KIND_NAMES)
 _QUERY_CAPS = tuple(QUERY_CAPS[k] for k in _KIND_NAMES)
 _KIND_INDEX = {name: number for number, name in enumerate(_KIND_NAMES)}
 _KIND_RANK = (1.0, 3.0, 1.0, 3.0, 1.0, 0.5)
@@ -283,328 +263,8 @@ def threshold_weight(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 
 
-# --- batch ----------------------------------------------------------------------------------
-
-_Block = int | list[int]
-
-
-def _index(prepared: Sequence[Prepared]) -> dict[int, _Block]:
-    """Record positions by key; a key of one record maps to that position alone."""
-    index: dict[int, _Block] = {}
-    get = index.get
-    for i, p in enumerate(prepared):
-        for key in _int_keys(p):
-            seen = get(key)
-            if seen is None:
-                index[key] = i
-            elif seen.__class__ is int:
-                index[key] = [seen, i]  # type: ignore[list-item]
-            else:
-                seen.append(i)  # type: ignore[union-attr]
-    return index
-
-
-def _eligible_blocks(prepared: Sequence[Prepared], kinds: Iterable[int]) -> tuple[array[int], array[int]]:
-    """The blocks of these kinds worth pairing out (two records or more, at most the kind's cap):
-    their members, and where each block starts among them (with the end as last entry).
-
-    A block above its kind's cap but within ``FILTER_CAPS`` is not paired out; only the pairs
-    of it whose names are alike as whole strings (``_similar_pairs``, compiled code) are
-    added, as blocks of two.
-    """
-    members, start = array("i"), array("i", [0])
-    signatures: list[str] | None = None
-    for kind in kinds:
-        # one kind at a time: a dictionary of all keys of a million records would be large
-        cap, filter_cap = _BATCH_CAPS[kind], _FILTER_CAPS[kind]
-        if filter_cap and signatures is None:
-            signatures = _signatures(prepared)
-        index: dict[int, _Block] = {}
-        get = index.get
-        for i, p in enumerate(prepared):
-            for key in _int_keys(p, 1 << kind):
-                seen = get(key)
-                if seen is None:
-                    index[key] = i
-                elif seen.__class__ is int:
-                    index[key] = [seen, i]  # type: ignore[list-item]
-                else:
-                    seen.append(i)  # type: ignore[union-attr]
-        for block in index.values():
-            if block.__class__ is int:
-                continue
-            size = len(block)  # type: ignore[arg-type]
-            if size <= cap:
-                members.extend(block)  # type: ignore[arg-type]
-                start.append(len(members))
-            elif size <= filter_cap:
-                assert signatures is not None
-                for i, j in _similar_pairs(block, signatures):  # type: ignore[arg-type]
-                    members.append(i)
-                    members.append(j)
-                    start.append(len(members))
-        del index
-    return members, start
-
-
-SIMILAR_NAMES = 80
-"""Least ``fuzz.ratio`` (0-100) of two records' whole names (tokens sorted) for a pair of a
-block above its cap to be scored: one typing error in a name of average length passes."""
-
-
-def _signatures(prepared: Sequence[Prepared]) -> list[str]:
-    """Each record's name tokens, sorted and joined."""
-    signatures: list[str] = []
-    for p in prepared:
-        given, family = p.names[0]
-        signatures.append(" ".join(sorted(t.text for t in given + family)))
-    return signatures
-
-
-def _similar_pairs(block: list[int], signatures: list[str]) -> Iterator[tuple[int, int]]:
-    """Pairs of a block whose names are alike (all compared by ``rapidfuzz`` in one call)."""
-    texts = [signatures[i] for i in block]
-    alike = cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_NAMES, dtype=numpy.uint8, workers=1)
-    xs, ys = numpy.nonzero(numpy.triu(alike, 1))
-    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
-        yield block[x], block[y]
-
-
-_BATCH_KINDS = (_NN, _NNY, _NY, _ND, _N, _D)
-"""Key kinds paired out in batch mode."""
-
-
-class _Forked:
-    """A function run in a forked process whose result, a tuple of arrays, comes back as bytes.
-
-    Its temporary objects die with it instead of leaving holes in this process's memory
-    (which later forked workers would fill, and so copy).
-    """
-
-    def __init__(self, function: Callable[..., tuple[array[Any], ...]], *args: Any) -> None:
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-
-        def work() -> None:
-            gc.disable()
-            result = function(*args)
-            sender.send([a.typecode for a in result])
-            for a in result:
-                sender.send_bytes(a.tobytes())
-            sender.close()
-
-        self._process = context.Process(target=work, daemon=True)
-        self._process.start()
-        sender.close()
-
-    def result(self) -> tuple[array[Any], ...]:
-        try:
-            typecodes = self._receiver.recv()
-        except EOFError:
-            self._process.join()
-            raise RuntimeError(f"a forked worker failed (exit code {self._process.exitcode})") from None
-        result = []
-        for typecode in typecodes:
-            a = array(typecode)
-            a.frombytes(self._receiver.recv_bytes())
-            result.append(a)
-        self._process.join()
-        return tuple(result)
-
-
-def _int_array(values: numpy.ndarray[Any, Any]) -> array[int]:
-    """A numpy array as an ``array`` of C ints (its items are read one at a time in Python,
-    which is faster from an ``array`` than from numpy)."""
-    result = array("i")
-    result.frombytes(values.astype(numpy.int32).tobytes())
-    return result
-
-
-class _Blocks:
-    """The blocks worth pairing out, as flat arrays (compact, and shared with forked workers
-    without copying: reading an array does not touch reference counts of its items).
-
-    ``members[start[b]:start[b + 1]]`` are the records of block ``b``;
-    ``blocks[first[i]:first[i + 1]]`` are the blocks of record ``i``.
-    """
-
-    def __init__(self, records: int, parts: Iterable[tuple[array[int], array[int]]]) -> None:
-        member_parts, start_parts, offset = [], [numpy.zeros(1, dtype=numpy.int64)], 0
-        for part_members, part_start in parts:
-            member_parts.append(numpy.frombuffer(part_members, dtype=numpy.int32))
-            start_parts.append(numpy.frombuffer(part_start, dtype=numpy.int32)[1:].astype(numpy.int64) + offset)
-            offset += len(part_members)
-        members = numpy.concatenate(member_parts) if member_parts else numpy.zeros(0, dtype=numpy.int32)
-        start = numpy.concatenate(start_parts)
-        # the blocks of each record: block numbers ordered by member (a stable sort keeps them in order)
-        block_of = numpy.repeat(numpy.arange(len(start) - 1, dtype=numpy.int32), numpy.diff(start))
-        blocks = block_of[numpy.argsort(members, kind="stable")]
-        first = numpy.zeros(records + 1, dtype=numpy.int64)
-        numpy.cumsum(numpy.bincount(members, minlength=records), out=first[1:])
-        self.members, self.start, self.blocks, self.first = (
-            _int_array(members),
-            _int_array(start),
-            _int_array(blocks),
-            _int_array(first),
-        )
-
-    @classmethod
-    def of(cls, prepared: Sequence[Prepared]) -> _Blocks:
-        return cls(len(prepared), [_eligible_blocks(prepared, _BATCH_KINDS)])
-
-    def candidates(self, i: int) -> set[int]:
-        """Records after ``i`` that share a block with it."""
-        members, start, blocks = self.members, self.start, self.blocks
-        found: set[int] = set()
-        for b in blocks[self.first[i] : self.first[i + 1]]:
-            found.update(members[start[b] : start[b + 1]])
-        return {j for j in found if j > i}
-
-
-def _candidate_pairs(prepared: Sequence[Prepared]) -> Iterator[tuple[int, int]]:
-    """Each pair of record positions sharing a small enough block, once, i < j."""
-    blocks = _Blocks.of(prepared)
-    for i in range(len(prepared)):
-        for j in sorted(blocks.candidates(i)):
-            yield i, j
-
-
-_JOB: dict[str, Any] = {}
-"""What the forked scoring processes work on (inherited, never pickled)."""
-
-
-def _score_share(share: int) -> tuple[array[int], array[int], array[float]]:
-    """Score the candidates of every ``workers``-th record, starting at ``share``."""
-    prepared: Sequence[Prepared] = _JOB["prepared"]
-    blocks: _Blocks = _JOB["blocks"]
-    stats: Stats = _JOB["stats"]
-    limit: float = _JOB["limit"]
-    found_i, found_j, found_w = array("i"), array("i"), array("d")
-    for i in range(share, len(prepared), _JOB["workers"]):
-        a = prepared[i]
-        for j in blocks.candidates(i):
-            weight = match_weight(a, prepared[j], stats, limit)
-            if weight >= limit:
-                found_i.append(i)
-                found_j.append(j)
-                found_w.append(weight)
-    return found_i, found_j, found_w
-
-
-def _workers(records: int, workers: int | None) -> int:
-    if workers is not None:
-        return max(1, workers)
-    if records < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
-def find_pairs(
-    records: Iterable[PersonRecord], threshold: float = DEFAULT_THRESHOLD, *, workers: int | None = None
-) -> list[tuple[str, str, float]]:
-    """Pairs of records judged to be the same person: (id_a, id_b, probability), id_a < id_b.
-
-    Sorted by id_a, id_b. Frequencies are taken from ``records`` themselves. ``records``
-    is read once and not kept (pass an iterator to keep memory low). Large files are
-    scored by one forked process per core (``workers`` overrides the number).
-    """
-    enabled = gc.isenabled()
-    gc.disable()  # millions of long-lived objects: collections would only cost time
-    try:
-        ids: list[str] = []
-        prepared: list[Prepared] = []
-        for record in records:
-            ids.append(record.id)
-            p = prepare(record)
-            p.record = _NO_RECORD  # scoring needs the normalised parts only
-            prepared.append(p)
-        count = _workers(len(prepared), workers)
-        if count == 1:
-            stats = Stats.from_prepared(prepared)
-            blocks = _Blocks.of(prepared)
-        else:
-            _drop_name_caches()  # what is left is referenced by the prepared records
-            finder = _Forked(_eligible_blocks, prepared, _BATCH_KINDS)
-            stats = Stats.from_prepared(prepared)  # meanwhile
-            blocks = _Blocks(len(prepared), [finder.result()])  # type: ignore[list-item]
-        _JOB.update(prepared=prepared, blocks=blocks, stats=stats, limit=threshold_weight(threshold), workers=count)
-        try:
-            # this process scores the first share, forked copies the others: each copy
-            # shares this process's memory until it touches it
-            gc.freeze()
-            helpers = [_Forked(_score_share, share) for share in range(1, count)]
-            parts = [_score_share(0), *(helper.result() for helper in helpers)]
-        finally:
-            _JOB.clear()
-            gc.unfreeze()
-        found = {}
-        for found_i, found_j, found_w in parts:
-            for i, j, weight in zip(found_i, found_j, found_w, strict=True):
-                found[(i, j) if i < j else (j, i)] = probability(weight)
-        found.update(_closure(found, prepared, stats))
-        result = []
-        for (i, j), chance in found.items():
-            ida, idb = ids[i], ids[j]
-            result.append((ida, idb, chance) if ida < idb else (idb, ida, chance))
-        result.sort()
-        return result
-    finally:
-        if enabled:
-            gc.enable()
-
-
-CLOSURE_MAX = 6
-"""Largest group of records linked by pairs found in which the other pairs are inferred."""
-CLOSURE_GUARD = 0.01
-"""Least probability of its own that an inferred pair needs (siblings are linked through a
-parent's record no more than twins are: a pair with a different given name or a conflicting
-date stays apart)."""
-
-
-def _closure(
-    found: dict[tuple[int, int], float], prepared: Sequence[Prepared], stats: Stats
-) -> dict[tuple[int, int], float]:
-    """Pairs implied by the pairs found: if a ~ b and b ~ c, then a ~ c, unless a and c
-    themselves say otherwise (``CLOSURE_GUARD``). Only within groups of at most
-    ``CLOSURE_MAX`` records (a larger group is more likely a chain of errors than one
-    person). An inferred pair gets the weakest probability of the pairs of its group."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while (up := parent.get(x, x)) != x:
-            parent[x] = parent.get(up, up)
-            x = up
-        return x
-
-    for i, j in found:
-        ri, rj = root(i), root(j)
-        if ri != rj:
-            parent[ri] = rj
-    groups: dict[int, list[int]] = {}
-    for x in {x for pair in found for x in pair}:
-        groups.setdefault(root(x), []).append(x)
-    guard = threshold_weight(CLOSURE_GUARD)
-    inferred: dict[tuple[int, int], float] = {}
-    for group in groups.values():
-        if not 3 <= len(group) <= CLOSURE_MAX:
-            continue
-        group.sort()
-        weakest = min(found[pair] for pair in combinations(group, 2) if pair in found)
-        for pair in combinations(group, 2):
-            if pair not in found and match_weight(prepared[pair[0]], prepared[pair[1]], stats) >= guard:
-                inferred[pair] = weakest
-    return inferred
-
-
-_NO_RECORD = PersonRecord("")
-
-
-def _drop_name_caches() -> None:
-    """Empty the per-name caches a large file has filled (a million records leave about a
-    gigabyte there); the names of the file stay reachable from its prepared records."""
-    for cached in (fold, name_tokens, name_units, unit_codes):
-        cached.cache_clear()
-    clear_name_parts()
+def _drop_key_cache() -> None:
+    """Forget the cached name keys (``batch.find_pairs`` does, with the other name caches)."""
     _NAME_KEYS.clear()
 
 

@@ -646,6 +646,14 @@ def _one(x: TokenInfo, y: TokenInfo, stats: Stats) -> tuple[float, Level] | None
     return None
 
 
+def token_agreement(x: TokenInfo, y: TokenInfo, stats: Stats) -> tuple[float, float] | None:
+    """What one-token fields ``x`` and ``y`` add if they agree, and the penalty of their level
+    in the cap by the combination (``_single_tokens``, vectorised in batch mode); None if they
+    do not agree."""
+    agree = _one(x, y, stats)
+    return None if agree is None else (agree[0], _LEVEL_PENALTY[agree[1]])
+
+
 def _single_tokens(a: Prepared, b: Prepared, stats: Stats) -> float | None:
     """Names weight of two records with one given and one family token each and no aliases
     (most records), computed without the general alignment; the result is the same. None
@@ -679,14 +687,20 @@ def _capped(weight: float, penalty: float, a: Prepared, b: Prepared, stats: Stat
     return min(weight, -math.log2(share) - penalty)
 
 
+def names_weight(a: Prepared, b: Prepared, stats: Stats) -> float:
+    """The names' part of the match weight of ``a`` and ``b`` (not cached: it depends on
+    their ``NameParts`` and the frequencies only, so batch use computes it once per pair
+    of distinct names)."""
+    weight = _single_tokens(a, b, stats)
+    return _best_names(a, b, stats).weight if weight is None else weight
+
+
 def _names_weight(a: Prepared, b: Prepared, stats: Stats) -> float:
     x, y = a.parts.nid, b.parts.nid
     key = (x << 32 | y) if x < y else (y << 32 | x)
     cached = stats._name_cache.get(key)
     if cached is None:
-        cached = _single_tokens(a, b, stats)
-        if cached is None:
-            cached = _best_names(a, b, stats).weight
+        cached = names_weight(a, b, stats)
         if len(stats._name_cache) > _NAME_CACHE_MAX:
             stats._name_cache.clear()
         stats._name_cache[key] = cached
@@ -763,6 +777,24 @@ def _date_reason(a: BirthDate, b: BirthDate, agreement: DateAgreement, weight: f
     return Reason(f"dob.{agreement.value}", text, round(weight, 2))
 
 
+def nationality_weight(a: frozenset[str], b: frozenset[str], stats: Stats) -> float:
+    """Bits for two non-empty sets of nationalities: the rarest shared one (capped), or the
+    disagreement."""
+    common = a & b
+    if common:
+        return min(max(math.log2(0.9 / stats.nationality_share(c)) for c in common), NATIONALITY_CAP)
+    return NATIONALITY_DISAGREE
+
+
+def place_weight(a: str, b: str, stats: Stats) -> float:
+    """Bits for two non-empty places of birth (``place_key``): the same, similar or different."""
+    if a == b:
+        return min(math.log2(0.8 / stats.place_share(a)), PLACE_CAP)
+    if JaroWinkler.normalized_similarity(a, b) >= 0.9:
+        return PLACE_SIMILAR
+    return PLACE_DISAGREE
+
+
 def _other_parts(a: Prepared, b: Prepared, stats: Stats, reasons: list[Reason] | None = None) -> float:
     weight = 0.0
     if a.sex and b.sex and a.sex != "x" and b.sex != "x":
@@ -773,31 +805,25 @@ def _other_parts(a: Prepared, b: Prepared, stats: Stats, reasons: list[Reason] |
             if reasons is not None:
                 reasons.append(Reason("sex.different", "sex: different", SEX_DISAGREE))
     if a.nationalities and b.nationalities:
-        common = a.nationalities & b.nationalities
-        if common:
-            w = min(max(math.log2(0.9 / stats.nationality_share(c)) for c in common), NATIONALITY_CAP)
-            weight += w
-            if reasons is not None:
+        w = nationality_weight(a.nationalities, b.nationalities, stats)
+        weight += w
+        if reasons is not None:
+            common = a.nationalities & b.nationalities
+            if common:
                 text = f"nationality: same ({', '.join(sorted(common))})"
                 reasons.append(Reason("nationality.same", text, round(w, 2)))
-        else:
-            weight += NATIONALITY_DISAGREE
-            if reasons is not None:
+            else:
                 reasons.append(Reason("nationality.different", "nationality: different", NATIONALITY_DISAGREE))
     if a.place and b.place:
-        if a.place == b.place:
-            w = min(math.log2(0.8 / stats.place_share(a.place)), PLACE_CAP)
-            weight += w
-            if reasons is not None:
+        w = place_weight(a.place, b.place, stats)
+        weight += w
+        if reasons is not None:
+            if a.place == b.place:
                 text = f"place of birth: same ({a.record.place_of_birth} ~ {b.record.place_of_birth})"
                 reasons.append(Reason("place.same", text, round(w, 2)))
-        elif JaroWinkler.normalized_similarity(a.place, b.place) >= 0.9:
-            weight += PLACE_SIMILAR
-            if reasons is not None:
+            elif w == PLACE_SIMILAR:
                 reasons.append(Reason("place.similar", "place of birth: similar", PLACE_SIMILAR))
-        else:
-            weight += PLACE_DISAGREE
-            if reasons is not None:
+            else:
                 reasons.append(Reason("place.different", "place of birth: different", PLACE_DISAGREE))
     return weight
 
