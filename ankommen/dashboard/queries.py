@@ -123,6 +123,19 @@ class DatabaseInteger(Field):  # type: ignore[type-arg]
 
 SUMMED = DatabaseInteger()
 
+# The aggregates that do not depend on the filters, built once: Django works out an expression's
+# identity (for grouping and de-duplication) by binding its constructor's arguments, which costs
+# more than compiling it; an instance keeps it (copies made when a query resolves it share it).
+_NEEDS = Sum("needs", output_field=SUMMED)
+_MET_30 = Sum("met_30", output_field=SUMMED)
+_OPEN = Sum("open", output_field=SUMMED)
+_NEEDS_REPEATED = Sum("needs", filter=Q(prev_month__lt=F("month")), output_field=SUMMED)
+_NEW_SEATS = Sum("new_seats", output_field=SUMMED)
+_SEATS = Sum("seats", output_field=SUMMED)
+_SESSIONS = Sum("sessions", output_field=SUMMED)
+_SEATED_FROM_WAITING = Sum("seated_from_waiting", output_field=SUMMED)
+_WAIT_DAYS = Sum("wait_days", output_field=SUMMED)
+
 
 def grain_of(dimensions: Iterable[str]) -> int:
     return sum(DIMENSION_BITS[d] for d in set(dimensions) if d in DIMENSION_BITS)
@@ -148,11 +161,11 @@ def demand_queryset(network_id: int, filters: Filters, by: Sequence[str]) -> Que
         NeedCube.objects.filter(**conditions)
         .values_list(*by)
         .annotate(
-            n=Sum("needs", output_field=SUMMED),
+            n=_NEEDS,
             p=Sum("needs", filter=Q(prev_month__lt=filters.start), output_field=SUMMED),
-            m=Sum("met_30", output_field=SUMMED),
-            o=Sum("open", output_field=SUMMED),
-            pm=Sum("needs", filter=Q(prev_month__lt=F("month")), output_field=SUMMED),
+            m=_MET_30,
+            o=_OPEN,
+            pm=_NEEDS_REPEATED,
         )
     )
 
@@ -226,11 +239,7 @@ def supply_queryset(network_id: int, filters: Filters, dimension: str) -> QueryS
     column = supply_column(dimension)
     rows = _offer_rows(OfferMonth, network_id, filters, month__range=(filters.start, filters.end))
     return rows.values_list("month", column, "field").annotate(
-        ns=Sum("new_seats", output_field=SUMMED),
-        s=Sum("seats", output_field=SUMMED),
-        se=Sum("sessions", output_field=SUMMED),
-        sw=Sum("seated_from_waiting", output_field=SUMMED),
-        wd=Sum("wait_days", output_field=SUMMED),
+        ns=_NEW_SEATS, s=_SEATS, se=_SESSIONS, sw=_SEATED_FROM_WAITING, wd=_WAIT_DAYS
     )
 
 
