@@ -46,6 +46,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from ankommen.offers.allocation import Problem, allocate, greedy, make_problem, read_problem
+from bench import now_utc, stamp_utc
 
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
@@ -315,7 +316,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     report: dict[str, Any] = {
         "benchmark": "allocation",
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "date": now_utc(),
         "seed": args.seed,
         "generator_version": GENERATOR_VERSION,
         "instance": {
@@ -356,7 +357,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report["targets"] = targets(report)
 
     RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"allocation-{participants}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = RESULTS_DIR / f"allocation-{participants}-{stamp_utc()}.json"
     out.write_text(json.dumps(report, indent=2))
     print(f"results: {out}")
     for line in lines(report):

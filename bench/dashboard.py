@@ -45,6 +45,8 @@ from typing import Any
 
 import numpy as np
 
+from bench import now_utc, stamp_utc
+
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
 RESULTS_DIR = ROOT / "results"
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         output.unlink()
     report = {
         "suite": "dashboard",
-        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "date": now_utc(),
         "scale": scale,
         "quick": args.quick,
         "seed": SEED,
@@ -133,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "backends": results,
     }
     report["targets"] = targets(report)
-    path = RESULTS_DIR / f"dashboard-{needs}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    path = RESULTS_DIR / f"dashboard-{needs}-{stamp_utc()}.json"
     path.write_text(json.dumps(report, indent=2, default=str))
     for line in lines(report):
         print(line)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ankommen.participants.matching import DEFAULT_THRESHOLD
+from bench import now_utc, stamp_utc
 from bench import people_data as data
 
 ROOT = Path(__file__).resolve().parent
@@ -891,7 +892,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {
         "benchmark": "duplicates",
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "date": now_utc(),
         "seed": args.seed,
         "tuning_seed": TUNING_SEED,
         "generator_version": GENERATOR_VERSION,
@@ -908,7 +909,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report["targets"] = targets(report)
     RESULTS_DIR.mkdir(exist_ok=True)
     label = "-".join(str(r) for r in scales)
-    path = RESULTS_DIR / f"duplicates-{label}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = RESULTS_DIR / f"duplicates-{label}-{stamp_utc()}.json"
     path.write_text(json.dumps(report, indent=2))
     print(f"results: {path}")
     for line in summary(report):

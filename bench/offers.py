@@ -62,6 +62,8 @@ from typing import Any
 
 import numpy as np
 
+from bench import now_utc, stamp_utc
+
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
 RESULTS_DIR = ROOT / "results"
@@ -865,7 +867,7 @@ def run_one(args: argparse.Namespace, database: str) -> dict[str, Any]:
         print(f"reusing the {database} database ({participants:,} × {offers:,} × {k})", flush=True)
     report: dict[str, Any] = {
         "benchmark": "offers",
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "date": now_utc(),
         "database": connection.vendor,
         "seed": args.seed,
         "generator_version": GENERATOR_VERSION,
@@ -882,7 +884,7 @@ def run_one(args: argparse.Namespace, database: str) -> dict[str, Any]:
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report["targets"] = targets(report)
     RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"offers-{connection.vendor}-{participants}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = RESULTS_DIR / f"offers-{connection.vendor}-{participants}-{stamp_utc()}.json"
     out.write_text(json.dumps(report, indent=2, default=str))
     report["result_file"] = str(out)
     return report

@@ -56,7 +56,6 @@ database from all result files).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import http.client
 import json
 import os
@@ -76,6 +75,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench import now_utc, stamp_utc
 
 ROOT = Path(__file__).resolve().parent
 RESULTS_DIR = ROOT / "results"
@@ -871,13 +872,13 @@ def main(argv: list[str] | None = None) -> int:
         path.unlink()
     report: dict[str, Any] = {
         "benchmark": "pages",
-        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "date": now_utc(),
         "runs": runs,
     }
     report["targets"] = targets(report)
     RESULTS_DIR.mkdir(exist_ok=True)
     name = "-".join(str(s) for s in scales)
-    out = RESULTS_DIR / f"pages-{name}-{runs[0]['database']}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = RESULTS_DIR / f"pages-{name}-{runs[0]['database']}-{stamp_utc()}.json"
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     for line in lines(report):
         print(line)

@@ -39,6 +39,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bench import now_utc, stamp_utc
+
 ROOT = Path(__file__).resolve().parent
 DATA_DIR = ROOT / "data"
 RESULTS_DIR = ROOT / "results"
@@ -343,7 +345,7 @@ def run(
         key_rows = ParticipantNameKey.objects.filter(network=network).count()
     result = {
         "benchmark": "participants_registration",
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "date": now_utc(),
         "seed": seed,
         "file": people_path.name,
         "database": connection.vendor,
@@ -365,7 +367,7 @@ def run(
     }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     result["targets"] = targets(result)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = stamp_utc()
     out = RESULTS_DIR / f"participants_registration-{records}-{connection.vendor}-{stamp}.json"
     out.write_text(json.dumps(result, indent=2))
     result["result_file"] = str(out)

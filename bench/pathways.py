@@ -36,6 +36,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench import now_utc, stamp_utc
+
 ROOT = Path(__file__).resolve().parent
 RESULTS_DIR = ROOT / "results"
 SEED = 20261121
@@ -194,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ankommen.settings")
     report: dict[str, Any] = {
         "benchmark": "pathways",
-        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "date": now_utc(),
         "day": DAY.isoformat(),
         "seed": SEED,
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
@@ -213,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report["targets"] = targets(report)
     RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"pathways-{persons}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path = RESULTS_DIR / f"pathways-{persons}-{stamp_utc()}.json"
     path.write_text(json.dumps(report, indent=2))
     print("\n".join(lines(report)))
     print(path)
