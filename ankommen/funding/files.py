@@ -11,14 +11,15 @@ are a common carrier of macros.
 
 from __future__ import annotations
 
-import hashlib
 import zipfile
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from ankommen.core.uploads import PDF_AND_IMAGES, head_of, kind_of, sha256_of, size_of
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -34,11 +35,7 @@ class CheckedFile:
     sha256: str
 
 
-SIMPLE_TYPES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
+SIMPLE_TYPES = PDF_AND_IMAGES
 # Office Open XML: the main part that makes the container a document of this kind.
 OOXML_TYPES: tuple[tuple[str, str, str], ...] = (
     ("word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
@@ -55,17 +52,6 @@ NOT_ACCEPTED = _(
     "Only PDF, PNG, JPEG and office documents (Word, Excel, PowerPoint, OpenDocument) are accepted, "
     "recognised by their content."
 )
-
-
-def _size_of(upload: Any) -> int:
-    size = getattr(upload, "size", None)
-    if isinstance(size, int):
-        return size
-    stream: IO[bytes] = upload
-    stream.seek(0, 2)
-    end = stream.tell()
-    stream.seek(0)
-    return end
 
 
 def _office_type(upload: Any) -> tuple[str, str]:
@@ -95,7 +81,7 @@ def _office_type(upload: Any) -> tuple[str, str]:
 def check_upload(upload: Any) -> CheckedFile:
     """The file's type, size and checksum; ``ValidationError`` (translated) if it is empty, too
     large or not one of the accepted kinds by its content."""
-    size = _size_of(upload)
+    size = size_of(upload)
     if size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if size > MAX_BYTES:
@@ -104,17 +90,12 @@ def check_upload(upload: Any) -> CheckedFile:
             code="too_large",
             params={"size": filesizeformat(size), "limit": filesizeformat(MAX_BYTES)},
         )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    kind = next(((ct, ext) for sig, ct, ext in SIMPLE_TYPES if head.startswith(sig)), None)
+    head = head_of(upload)
+    simple = kind_of(head, SIMPLE_TYPES)
+    kind = (simple.content_type, simple.extension) if simple is not None else None
     if kind is None and head.startswith(ZIP_SIGNATURE):
         kind = _office_type(upload)
         upload.seek(0)
     if kind is None:
         raise ValidationError(NOT_ACCEPTED, code="type")
-    digest = hashlib.sha256()
-    while chunk := upload.read(64 * 1024):
-        digest.update(chunk)
-    upload.seek(0)
-    return CheckedFile(content_type=kind[0], extension=kind[1], size=size, sha256=digest.hexdigest())
+    return CheckedFile(content_type=kind[0], extension=kind[1], size=size, sha256=sha256_of(upload))
