@@ -148,7 +148,7 @@ def _case(column: str, values: tuple[str, ...], default: int = -1) -> str:
 def _epoch(column: str) -> str:
     """Seconds since 1970 of a stored time (SQLite: ``unixepoch`` where available, 3.38 on)."""
     if connection.vendor == "postgresql":
-        return f"CAST(date_part('epoch', {column}) AS BIGINT)"
+        return f"CAST(FLOOR(date_part('epoch', {column})) AS BIGINT)"  # truncated, like int(now.timestamp())
     if sqlite3.sqlite_version_info >= (3, 38):
         return f"unixepoch({column})"
     return f"CAST(strftime('%%s', {column}) AS INTEGER)"
