@@ -147,37 +147,31 @@ def log_reads(actor: Membership, targets: Sequence[models.Model], *, data: Mappi
         raise TypeError("log_reads needs the acting membership")
     if not targets:
         return
-    network, organisation = actor.network, actor.organisation
-    masked = json.loads(json.dumps(mask(dict(data or {})), cls=DjangoJSONEncoder))
+    actions = [f"{target._meta.model_name}.viewed" for target in targets]
+    for action in actions:
+        if action not in ACTIONS:
+            raise ValueError(f"Unknown audit action {action!r}: declare it in the app's audit_actions.py")
     with transaction.atomic():
-        head = _chain_head(network.pk)
-        entries = []
-        seq, prev = head.seq, head.hash
-        for target in targets:
-            action = f"{target._meta.model_name}.viewed"
-            if action not in ACTIONS:
-                raise ValueError(f"Unknown audit action {action!r}: declare it in the app's audit_actions.py")
-            seq += 1
-            entry = AuditEntry(
-                chain=network.pk,
-                seq=seq,
-                prev_hash=prev,
-                network=network,
-                organisation=organisation,
-                actor=actor.user,
-                actor_label=actor.user.email,
-                action=action,
-                target_type=target._meta.label_lower,
-                target_id=str(target.pk),
-                subject=str(getattr(target, "audit_subject", "") or ""),
-                data=masked,
-                ip_address=client_address.get(),
+        head = _chain_head(actor.network.pk)
+        entries: list[AuditEntry] = []
+        for target, action in zip(targets, actions, strict=True):
+            subject = str(getattr(target, "audit_subject", "") or "")
+            entries.append(
+                _new_entry(
+                    actor.user,
+                    action,
+                    target,
+                    data,
+                    subject,
+                    actor.network,
+                    actor.organisation,
+                    "",
+                    seq=(entries[-1].seq if entries else head.seq) + 1,
+                    prev_hash=entries[-1].hash if entries else head.hash,
+                )
             )
-            entry.hash = entry.compute_hash()
-            prev = entry.hash
-            entries.append(entry)
         AuditEntry.objects.bulk_create(entries)
-        head.seq, head.hash = seq, prev
+        head.seq, head.hash = entries[-1].seq, entries[-1].hash
         head.save(update_fields=["seq", "hash"])
 
 
@@ -207,6 +201,40 @@ def _active_memberships(user: User | models.Model | None) -> list[Membership]:
     return list(first_per_network.values())
 
 
+def _new_entry(
+    user: User | None,
+    action: str,
+    target: models.Model | None,
+    data: Mapping[str, Any] | None,
+    subject: str,
+    network: Network | None,
+    organisation: Organisation | None,
+    actor_label: str,
+    *,
+    seq: int,
+    prev_hash: str,
+) -> AuditEntry:
+    """One entry after (``seq - 1``, ``prev_hash``) of its chain, hashed; not saved."""
+    entry = AuditEntry(
+        chain=network.pk if network is not None else 0,
+        seq=seq,
+        prev_hash=prev_hash,
+        network=network,
+        organisation=organisation,
+        actor=user,
+        actor_label=actor_label or (user.email if user is not None else ""),
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        subject=subject,
+        # Stored exactly as hashed: what JSON cannot hold (dates, decimals) becomes text first.
+        data=json.loads(json.dumps(mask(dict(data or {})), cls=DjangoJSONEncoder)),
+        ip_address=client_address.get(),
+    )
+    entry.hash = entry.compute_hash()
+    return entry
+
+
 def _append(
     user: User | None,
     action: str,
@@ -218,25 +246,9 @@ def _append(
     actor_label: str,
 ) -> AuditEntry:
     with transaction.atomic():
-        chain = network.pk if network is not None else 0
-        head = _chain_head(chain)
-        entry = AuditEntry(
-            chain=chain,
-            seq=head.seq + 1,
-            prev_hash=head.hash,
-            network=network,
-            organisation=organisation,
-            actor=user,
-            actor_label=actor_label or (user.email if user is not None else ""),
-            action=action,
-            target_type=target._meta.label_lower if target is not None else "",
-            target_id=str(target.pk) if target is not None else "",
-            subject=subject,
-            # Stored exactly as hashed: what JSON cannot hold (dates, decimals) becomes text first.
-            data=json.loads(json.dumps(mask(dict(data or {})), cls=DjangoJSONEncoder)),
-            ip_address=client_address.get(),
-        )
-        entry.hash = entry.compute_hash()
+        head = _chain_head(network.pk if network is not None else 0)
+        fields = (user, action, target, data, subject, network, organisation, actor_label)
+        entry = _new_entry(*fields, seq=head.seq + 1, prev_hash=head.hash)
         entry.save(force_insert=True)
         head.seq = entry.seq
         head.hash = entry.hash

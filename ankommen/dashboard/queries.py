@@ -391,6 +391,18 @@ def waiting(
     return {f: w for f, w in result.items() if any(vars(w).values())}
 
 
+def waiting_people_per_offer(network_id: int, offer_ids: Sequence[int]) -> dict[int, int]:
+    """The people waiting now for each of these offers (distinct: one person, one count)."""
+    rows = (
+        Enrolment.objects.filter(network=network_id, status=EnrolmentStatus.WAITING, offer__in=offer_ids)
+        .values("offer_id")
+        .annotate(p=Count("participant", distinct=True))
+        .values_list("offer_id", "p")
+        .order_by()
+    )
+    return dict(rows)
+
+
 def cell_offers(network_id: int, filters: Filters) -> list[dict[str, Any]]:
     """The offers behind a cell: per offer the seats offered in the period and its waiting list now."""
     rows = _offer_rows(OfferMonth, network_id, filters, month__gte=filters.start, month__lte=filters.end)

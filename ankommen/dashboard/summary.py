@@ -546,6 +546,11 @@ def _analyze(*models: Any) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
+def rebuilt_at(network_id: int) -> dt.datetime | None:
+    """When the network's summary was last rebuilt from the raw tables (``None``: never)."""
+    return SummaryState.objects.filter(network=network_id).values_list("rebuilt_at", flat=True).first()
+
+
 def rebuild(network_id: int, *, recompute_needs: bool = True) -> dict[str, int]:
     """Recompute every summary row of the network from the raw tables."""
     with scope(network=network_id), transaction.atomic():

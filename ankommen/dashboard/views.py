@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ankommen.audit.services import log_action
-from ankommen.dashboard import careers, charts, exports, queries, scenario, suppression, young_adults
-from ankommen.dashboard.access import get_planned_offer_for, get_scenario_for
+from ankommen.dashboard import careers, charts, exports, queries, scenario, summary, suppression, young_adults
+from ankommen.dashboard.access import get_planned_offer_for, get_scenario_for, visible_scenarios
 from ankommen.dashboard.choices import DIMENSIONS, dimension_label, value_label
 from ankommen.dashboard.forms import FilterForm, PlannedOfferForm, ScenarioForm, filter_params
-from ankommen.dashboard.models import Scenario, SummaryState
 from ankommen.dashboard.pdf import render_pdf
 from ankommen.dashboard.queries import Filters
 from ankommen.dashboard.report import Figure, Report, build
@@ -37,8 +36,6 @@ from ankommen.dashboard.services import (
 )
 from ankommen.network.access import requires
 from ankommen.network.models import Membership
-from ankommen.offers.choices import EnrolmentStatus
-from ankommen.offers.models import Enrolment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,8 +74,8 @@ def _form(request: HttpRequest) -> FilterForm:
 def _context(request: HttpRequest, form: FilterForm, report: Report) -> dict[str, Any]:
     from urllib.parse import urlencode
 
+    actor = actor_of(request)
     params = {k: v for k, v in filter_params(report.filters).items() if v is not None}
-    state = SummaryState.objects.filter(network=actor_of(request).network_id).first()
     return {
         "form": form,
         "report": report,
@@ -89,8 +86,8 @@ def _context(request: HttpRequest, form: FilterForm, report: Report) -> dict[str
         "filter_lines": filter_summary(report.filters),
         "row_label": dimension_label(report.row_dimension),
         "threshold": suppression.THRESHOLD,
-        "rebuilt_at": state.rebuilt_at if state else None,
-        "may_plan": actor_of(request).has_perm("dashboard.plan"),
+        "rebuilt_at": summary.rebuilt_at(actor.network_id),
+        "may_plan": actor.has_perm("dashboard.plan"),
     }
 
 
@@ -112,15 +109,7 @@ def cell(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     filters = form.filters()
     offers = queries.cell_offers(actor.network_id, filters)
-    waiting_people = dict(
-        Enrolment.objects.filter(
-            network=actor.network_id, status=EnrolmentStatus.WAITING, offer__in=[o["offer_id"] for o in offers]
-        )
-        .values("offer_id")
-        .annotate(p=_count_distinct())
-        .values_list("offer_id", "p")
-        .order_by()
-    )
+    waiting_people = queries.waiting_people_per_offer(actor.network_id, [o["offer_id"] for o in offers])
     entries = [o["waiting"] for o in offers]
     primary = [i for i, o in enumerate(offers) if suppression.is_small(waiting_people.get(o["offer_id"], 0))]
     if sum(entries) and max(waiting_people.values(), default=0) < suppression.THRESHOLD:
@@ -144,12 +133,6 @@ def cell(request: HttpRequest) -> HttpResponse:
         "back": reverse("dashboard:overview") + "?" + request.GET.urlencode(),
     }
     return render(request, "dashboard/cell.html", context)
-
-
-def _count_distinct() -> Any:
-    from django.db.models import Count
-
-    return Count("participant", distinct=True)
 
 
 def _export(request: HttpRequest, kind: str) -> HttpResponse:
@@ -265,7 +248,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Scenario created. Now add the offers you plan."))
             return redirect("dashboard:planned_offer_add", scenario_id=created.pk)
-    items = Scenario.objects.filter(network=actor.network_id).prefetch_related("planned_offers")
+    items = visible_scenarios(actor).prefetch_related("planned_offers")
     return render(request, "dashboard/scenarios.html", {"form": form, "scenarios": items})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -17,6 +17,7 @@ from ankommen.audit.services import log_action
 from ankommen.network.access import requires
 from ankommen.network.models import Membership
 from ankommen.offers import allocation, finder
+from ankommen.offers.allocation_access import get_run_for, run_proposals, visible_runs
 from ankommen.offers.allocation_runs import (
     AllocationRunError,
     allocatable_offers,
@@ -26,7 +27,7 @@ from ankommen.offers.allocation_runs import (
 )
 from ankommen.offers.choices import AllocationStatus, EntitlementPath
 from ankommen.offers.forms import AllocationForm
-from ankommen.offers.models import AllocationProposal, AllocationRun, Offer
+from ankommen.offers.models import AllocationProposal, Offer
 
 PAGE_SIZE = 50
 RUNS_SHOWN = 50
@@ -38,14 +39,6 @@ EXCLUDED_LABELS: dict[str, Any] = {
 
 def _actor(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]
-
-
-def get_run_for(actor: Membership, run_id: int | str) -> AllocationRun:
-    """A run of the actor's network (404 otherwise); only coordinators reach these views."""
-    try:
-        return AllocationRun.objects.select_related("job", "created_by").get(network=actor.network_id, pk=int(run_id))
-    except (AllocationRun.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def reason_text(proposal: AllocationProposal, offers: dict[int, Offer]) -> str:
@@ -74,11 +67,7 @@ def reason_text(proposal: AllocationProposal, offers: dict[int, Offer]) -> str:
 @requires("offers.allocate")
 def runs(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    rows = list(
-        AllocationRun.objects.filter(network=actor.network_id)
-        .select_related("created_by")
-        .order_by("-created_at", "-pk")[:RUNS_SHOWN]
-    )
+    rows = list(visible_runs(actor).select_related("created_by").order_by("-created_at", "-pk")[:RUNS_SHOWN])
     return render(request, "offers/allocation/list.html", {"runs": rows})
 
 
@@ -105,22 +94,7 @@ def run_page(request: HttpRequest, run_id: int) -> HttpResponse:
     actor = _actor(request)
     run = get_run_for(actor, run_id)
     offers = {o.pk: o for o in run.offers.select_related("organisation").order_by("title", "pk")}
-    proposals = (
-        AllocationProposal.objects.filter(run=run)
-        .select_related("participant", "organisation")
-        .only(
-            "participant__reference",
-            "organisation__name",
-            *[
-                f.name
-                for f in AllocationProposal._meta.concrete_fields
-                if f.name not in ("participant", "organisation")
-            ],
-            "participant_id",
-            "organisation_id",
-        )
-        .order_by("offer_id", "-score", "pk")
-    )
+    proposals = run_proposals(run)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     paths = dict(EntitlementPath.choices)
     rows = [
