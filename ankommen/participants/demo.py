@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ankommen.network.demo import DemoNetwork
-from ankommen.participants.keys import person_record_for
+from ankommen.participants.keys import person_record_for, recount_name_keys
 from ankommen.participants.matching import record_keys
 from ankommen.participants.models import (
     ContactChannel,
@@ -607,6 +607,7 @@ class _Builder:
                 for key in record_keys(record)
             ]
         ParticipantNameKey.objects.bulk_create(keys, batch_size=2000)
+        recount_name_keys(self.network.pk)
         return len(participants)
 
 

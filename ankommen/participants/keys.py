@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db import connection
+from django.db.models import Count
+
 from ankommen.participants.choices import DatePrecision
 from ankommen.participants.matching import BirthDate, PersonRecord, parse_birth_date, record_keys
-from ankommen.participants.models import Participant, ParticipantNameKey
+from ankommen.participants.models import NameKeyCount, Participant, ParticipantNameKey
 
 
 def _birth_date(born: dt.date | None, precision: str) -> BirthDate:
@@ -73,10 +76,72 @@ def person_record_for(participant: Participant, variants: list[tuple[str, str]] 
 
 
 def refresh_name_keys(participant: Participant) -> None:
-    """Rewrite the blocking keys of one participant (call inside the service's transaction)."""
+    """Rewrite the blocking keys of one participant and their counts (call inside the service's
+    transaction)."""
     keys = record_keys(person_record_for(participant)) if participant.merged_into_id is None else set()
-    ParticipantNameKey.objects.filter(participant=participant).exclude(key__in=keys).delete()
-    existing = set(ParticipantNameKey.objects.filter(participant=participant).values_list("key", flat=True))
+    rows = ParticipantNameKey.objects.filter(participant=participant)
+    existing = set(rows.values_list("key", flat=True))
+    stale, added = existing - keys, keys - existing
+    if stale:
+        rows.filter(key__in=stale).delete()
     ParticipantNameKey.objects.bulk_create(
-        [ParticipantNameKey(network_id=participant.network_id, participant=participant, key=k) for k in keys - existing]
+        [ParticipantNameKey(network_id=participant.network_id, participant=participant, key=k) for k in added]
+    )
+    count_name_keys(participant.network_id, added, +1)
+    count_name_keys(participant.network_id, stale, -1)
+
+
+def count_name_keys(network_id: int, keys: Iterable[str], step: int) -> None:
+    """Add ``step`` (+1 or -1) to the counts of ``keys`` in one statement. Keys in sorted order,
+    so that two transactions counting the same keys lock their rows in the same order."""
+    ordered = sorted(keys)
+    if not ordered:
+        return
+    table = connection.ops.quote_name(NameKeyCount._meta.db_table)
+    params: list[int | str] = []
+    if step > 0:
+        for key in ordered:
+            params += [network_id, key, step]
+        values = ", ".join(["(%s, %s, %s)"] * len(ordered))
+        sql = (  # only the table name is formatted in; the values are parameters
+            f"INSERT INTO {table} (network_id, key, count) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (network_id, key) DO UPDATE SET count = {table}.count + excluded.count"
+        )
+    else:
+        params = [-step, network_id, *ordered]
+        marks = ", ".join(["%s"] * len(ordered))
+        sql = f"UPDATE {table} SET count = count - %s WHERE network_id = %s AND key IN ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def recount_name_keys(network_id: int) -> int:
+    """Count every key of a network afresh (after bulk loads, or to repair); returns the number
+    of distinct keys."""
+    counts = NameKeyCount.objects.filter(network_id=network_id)
+    counts.delete()
+    keys = connection.ops.quote_name(ParticipantNameKey._meta.db_table)
+    table = connection.ops.quote_name(NameKeyCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (network_id, key, count) "  # noqa: S608 (table names only)
+            f"SELECT network_id, key, COUNT(*) FROM {keys} WHERE network_id = %s GROUP BY network_id, key",
+            [network_id],
+        )
+    return counts.count()
+
+
+def stale_key_counts(network_id: int) -> list[tuple[str, int, int]]:
+    """Keys whose stored count differs from their postings: (key, stored, actual)."""
+    actual = dict(
+        ParticipantNameKey.objects.filter(network_id=network_id)
+        .values_list("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    )
+    stored = dict(NameKeyCount.objects.filter(network_id=network_id).values_list("key", "count"))
+    return sorted(
+        (key, stored.get(key, 0), actual.get(key, 0))
+        for key in stored.keys() | actual.keys()
+        if stored.get(key, 0) != actual.get(key, 0)
     )

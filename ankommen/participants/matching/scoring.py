@@ -472,6 +472,15 @@ def _longer(x: TokenInfo, y: TokenInfo) -> TokenInfo:
     return max(x, y, key=lambda t: (len(t.text), t.text))
 
 
+def _carrier(level: Level, x: TokenInfo, y: TokenInfo, stats: Stats) -> TokenInfo:
+    """The token whose rarity a match of ``x`` and ``y`` at ``level`` carries. A typing error
+    makes a spelling that nobody else has: "Rohammad" ~ "Mohammad" is as telling as
+    "Mohammad", not as the unique typo, so a fuzzy match carries the commoner of the two."""
+    if level == Level.FUZZY:
+        return max(x, y, key=lambda t: (stats.token_share(t), t.text))
+    return _longer(x, y)
+
+
 @dataclass(slots=True)
 class _FieldMatch:
     weight: float
@@ -500,14 +509,18 @@ def _compare_field(
                 weight = _token_weight(Level.EXACT, short, stats) - PREFIX_PENALTY
                 return _FieldMatch(weight, [(x, y, Level.VARIANT)], compound=True)
             return _FieldMatch(0.0, [], conflict=True)
-        return _FieldMatch(_token_weight(level, _longer(x, y), stats), [(x, y, level)])
+        return _FieldMatch(_token_weight(level, _carrier(level, x, y, stats), stats), [(x, y, level)])
     scored = []
     for x in xs:
         for y in ys:
             level = token_level(x, y)
             if level != Level.NONE:
-                rarest = min(x, y, key=lambda t: (stats.token_share(t), t.text))
-                scored.append((_token_weight(level, rarest, stats), x, y, level))
+                # the rarer spelling carries a variant; a typo the commoner (``_carrier``)
+                if level == Level.FUZZY:
+                    carrier = max(x, y, key=lambda t: (stats.token_share(t), t.text))
+                else:
+                    carrier = min(x, y, key=lambda t: (stats.token_share(t), t.text))
+                scored.append((_token_weight(level, carrier, stats), x, y, level))
     scored.sort(key=lambda item: (-item[0], min(item[1].text, item[2].text), max(item[1].text, item[2].text)))
     used_x: set[int] = set()
     used_y: set[int] = set()
@@ -639,7 +652,7 @@ def _one(x: TokenInfo, y: TokenInfo, stats: Stats) -> tuple[float, Level] | None
     """``_compare_field`` of two one-token fields: (weight, level) if they agree, else None."""
     level = token_level(x, y)
     if level != Level.NONE:
-        return _token_weight(level, _longer(x, y), stats), level
+        return _token_weight(level, _carrier(level, x, y, stats), stats), level
     short, long_ = (x, y) if len(x.text) < len(y.text) else (y, x)
     if len(short.text) >= 3 and len(long_.text) >= len(short.text) + 3 and long_.text.startswith(short.text):
         return _token_weight(Level.EXACT, short, stats) - PREFIX_PENALTY, Level.VARIANT
