@@ -87,32 +87,39 @@ def refresh_name_keys(participant: Participant) -> None:
     ParticipantNameKey.objects.bulk_create(
         [ParticipantNameKey(network_id=participant.network_id, participant=participant, key=k) for k in added]
     )
-    count_name_keys(participant.network_id, added, +1)
-    count_name_keys(participant.network_id, stale, -1)
+    count_name_keys(participant.network_id, added, stale)
 
 
-def count_name_keys(network_id: int, keys: Iterable[str], step: int) -> None:
-    """Add ``step`` (+1 or -1) to the counts of ``keys`` in one statement. Keys in sorted order,
-    so that two transactions counting the same keys lock their rows in the same order."""
-    ordered = sorted(keys)
-    if not ordered:
+def count_name_keys(network_id: int, added: Iterable[str] = (), removed: Iterable[str] = ()) -> None:
+    """Count one more record for each key in ``added`` and one fewer for each in ``removed``.
+
+    The first statement upserts the rows of all these keys in sorted order (``+ 0`` for the
+    removed ones, which only locks them), so two transactions counting the same keys lock
+    their rows in the same order and wait for each other instead of deadlocking; the second
+    lowers the removed ones, rows this transaction holds already. A count that would fall
+    below zero fails the column's check instead of drifting silently.
+    """
+    changes = dict.fromkeys(removed, 0) | dict.fromkeys(added, 1)
+    if not changes:
         return
     table = connection.ops.quote_name(NameKeyCount._meta.db_table)
     params: list[int | str] = []
-    if step > 0:
-        for key in ordered:
-            params += [network_id, key, step]
-        values = ", ".join(["(%s, %s, %s)"] * len(ordered))
-        sql = (  # only the table name is formatted in; the values are parameters
-            f"INSERT INTO {table} (network_id, key, count) VALUES {values} "  # noqa: S608
-            f"ON CONFLICT (network_id, key) DO UPDATE SET count = {table}.count + excluded.count"
-        )
-    else:
-        params = [-step, network_id, *ordered]
-        marks = ", ".join(["%s"] * len(ordered))
-        sql = f"UPDATE {table} SET count = count - %s WHERE network_id = %s AND key IN ({marks})"  # noqa: S608
+    for key, change in sorted(changes.items()):
+        params += [network_id, key, change]
+    values = ", ".join(["(%s, %s, %s)"] * len(changes))
+    lowered = sorted(key for key, change in changes.items() if change == 0)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(  # only the table name is formatted in; the values are parameters
+            f"INSERT INTO {table} (network_id, key, count) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (network_id, key) DO UPDATE SET count = {table}.count + excluded.count",
+            params,
+        )
+        if lowered:
+            marks = ", ".join(["%s"] * len(lowered))
+            cursor.execute(
+                f"UPDATE {table} SET count = count - 1 WHERE network_id = %s AND key IN ({marks})",  # noqa: S608
+                [network_id, *lowered],
+            )
 
 
 def recount_name_keys(network_id: int) -> int:

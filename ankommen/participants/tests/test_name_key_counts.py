@@ -62,7 +62,7 @@ def test_recount_repairs_and_the_command_checks(world: World, actor, capsys) -> 
     network_id = world.network.pk
     person = _register(actor)
     key = ParticipantNameKey.objects.filter(participant=person).values_list("key", flat=True).first()
-    count_name_keys(network_id, [key], +1)  # a drifted count
+    count_name_keys(network_id, added=[key])  # a drifted count
     assert stale_key_counts(network_id) == [(key, 2, 1)]
     with pytest.raises(CommandError):
         call_command("recount_name_keys", "--check")
@@ -78,6 +78,8 @@ def test_counts_never_go_below_zero(world: World, actor) -> None:  # type: ignor
 
     person = _register(actor)
     key = ParticipantNameKey.objects.filter(participant=person).values_list("key", flat=True).first()
-    count_name_keys(world.network.pk, [key], -1)
+    count_name_keys(world.network.pk, removed=[key])
     with pytest.raises(IntegrityError), transaction.atomic():
-        count_name_keys(world.network.pk, [key], -1)
+        count_name_keys(world.network.pk, removed=[key])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        count_name_keys(world.network.pk, removed=["n:never-seen"])
