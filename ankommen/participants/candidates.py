@@ -133,14 +133,14 @@ def _candidate_ids(actor: Membership, keys: dict[str, float]) -> list[int]:
     kind's cap are skipped. The ranking is summed up in the database: only the best ids leave it.
     """
     counts = _key_counts(actor.network_id, list(keys))
+    usable = {key: query_gain(keys[key], n) for key, n in counts.items() if 0 < n <= query_cap(key)}
     gains: dict[str, float] = {}
     postings = 0
     # the most telling keys first, until the postings to be summed reach the budget
-    for key in sorted(counts, key=lambda k: (-query_gain(keys[k], counts[k]), k)):
-        n = counts[key]
-        if 0 < n <= query_cap(key) and postings + n <= POSTINGS_BUDGET:
-            gains[key] = query_gain(keys[key], n)
-            postings += n
+    for key in sorted(usable, key=lambda k: (-usable[k], k)):
+        if postings + counts[key] <= POSTINGS_BUDGET:
+            gains[key] = usable[key]
+            postings += counts[key]
     if not gains:
         return []
     # Only the (network, key, participant) index is read here (an index-only scan); which of

@@ -476,9 +476,15 @@ def _carrier(level: Level, x: TokenInfo, y: TokenInfo, stats: Stats) -> TokenInf
     """The token whose rarity a match of ``x`` and ``y`` at ``level`` carries. A typing error
     makes a spelling that nobody else has: "Rohammad" ~ "Mohammad" is as telling as
     "Mohammad", not as the unique typo, so a fuzzy match carries the commoner of the two."""
-    if level == Level.FUZZY:
-        return max(x, y, key=lambda t: (stats.token_share(t), t.text))
-    return _longer(x, y)
+    return _commoner(x, y, stats) if level == Level.FUZZY else _longer(x, y)
+
+
+def _commoner(x: TokenInfo, y: TokenInfo, stats: Stats) -> TokenInfo:
+    return max(x, y, key=lambda t: (stats.token_share(t), t.text))
+
+
+def _rarer(x: TokenInfo, y: TokenInfo, stats: Stats) -> TokenInfo:
+    return min(x, y, key=lambda t: (stats.token_share(t), t.text))
 
 
 @dataclass(slots=True)
@@ -516,10 +522,7 @@ def _compare_field(
             level = token_level(x, y)
             if level != Level.NONE:
                 # the rarer spelling carries a variant; a typo the commoner (``_carrier``)
-                if level == Level.FUZZY:
-                    carrier = max(x, y, key=lambda t: (stats.token_share(t), t.text))
-                else:
-                    carrier = min(x, y, key=lambda t: (stats.token_share(t), t.text))
+                carrier = _commoner(x, y, stats) if level == Level.FUZZY else _rarer(x, y, stats)
                 scored.append((_token_weight(level, carrier, stats), x, y, level))
     scored.sort(key=lambda item: (-item[0], min(item[1].text, item[2].text), max(item[1].text, item[2].text)))
     used_x: set[int] = set()

@@ -12,26 +12,21 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_scopes import scopes_disabled
 
+from ankommen.core.management.networks import add_network_option, chosen_networks
 from ankommen.dashboard import summary
-from ankommen.network.models import Network
 
 
 class Command(BaseCommand):
     help = "Rebuild (or --check) the summary tables of the needs-versus-offers dashboard."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--network", help="slug of one network (default: all)")
+        add_network_option(parser)
         parser.add_argument("--check", action="store_true", help="only compare, change nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with scopes_disabled():
-            networks = Network.objects.order_by("pk")
-            if options["network"]:
-                networks = networks.filter(slug=options["network"])
-                if not networks.exists():
-                    raise CommandError(f"no network with the slug {options['network']!r}")
             failed = False
-            for network in networks:
+            for network in chosen_networks(options["network"]):
                 if options["check"]:
                     problems = summary.verify(network.pk)
                     for problem in problems[:20]:

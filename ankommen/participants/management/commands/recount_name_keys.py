@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-from ankommen.network.models import Network
+from ankommen.core.management.networks import add_network_option, chosen_networks
 from ankommen.participants.keys import recount_name_keys, stale_key_counts
 
 
@@ -20,18 +20,13 @@ class Command(BaseCommand):
     help = "Count the name keys of the duplicate check afresh (or --check the stored counts)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--network", help="slug of one network (default: all)")
+        add_network_option(parser)
         parser.add_argument("--check", action="store_true", help="only compare, change nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with scopes_disabled():
-            networks = Network.objects.order_by("pk")
-            if options["network"]:
-                networks = networks.filter(slug=options["network"])
-                if not networks.exists():
-                    raise CommandError(f"no network with the slug {options['network']!r}")
             failed = False
-            for network in networks:
+            for network in chosen_networks(options["network"]):
                 if options["check"]:
                     stale = stale_key_counts(network.pk)
                     for key, stored, actual in stale[:20]:
